@@ -1,0 +1,174 @@
+"""Read and validate the feeds file (TOML) into a `FeedList`; every problem names file and line."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from digest.errors import ConfigError
+from digest.models import DEFAULT_CONCURRENCY, DEFAULT_DAYS, DEFAULT_TIMEOUT, Feed, FeedList, Settings
+
+_TOP_KEYS = frozenset({"settings", "feeds"})
+_SETTINGS_KEYS = frozenset({"days", "timeout", "concurrency", "user_agent"})
+_FEED_KEYS = frozenset({"name", "url", "extract"})
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """The file being validated, so every error can point at a line in it."""
+
+    path: Path
+    text: str
+
+    def fail(self, problem: str, line: int | None = None) -> ConfigError:
+        where = f"{self.path}:{line}" if line else str(self.path)
+        return ConfigError(f"{where}: {problem}")
+
+    def line_of(self, key: str, table: str | None = None, index: int = 0) -> int | None:
+        """Where `key` is set: inside the `index`-th `[table]`/`[[table]]`, or at the top."""
+        seen = -1
+        inside = table is None
+        for number, raw in enumerate(self.text.splitlines(), start=1):
+            line = raw.strip()
+            if line.startswith("["):
+                name = line.strip("[] \t").split("#")[0].strip().strip("]").strip()
+                if name == table:
+                    seen += 1
+                inside = name == table and seen == index
+                if inside and key == "":
+                    return number
+                continue
+            if inside and re.match(rf'["\']?{re.escape(key)}["\']?\s*=', line):
+                return number
+        return None
+
+
+def load(path: Path, *, bundled: bool = False) -> FeedList:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such feeds file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the feeds file ({error})") from None
+    return parse(text, path, bundled=bundled)
+
+
+def parse(text: str, path: Path, *, bundled: bool = False) -> FeedList:
+    source = _Source(path, text)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        position = _TOML_POSITION.search(message)
+        problem = _TOML_POSITION.sub("", message).strip()
+        raise source.fail(f"invalid TOML: {problem}", int(position[1]) if position else None) from None
+    for key in document:
+        if key not in _TOP_KEYS:
+            raise source.fail(f"unknown key {key!r}", source.line_of(key) or source.line_of("", key))
+    settings = _settings(document.get("settings", {}), source)
+    feeds = _feeds(document.get("feeds"), source)
+    return FeedList(source=path, settings=settings, feeds=feeds, bundled=bundled)
+
+
+def _settings(table: Any, source: _Source) -> Settings:
+    if not isinstance(table, dict):
+        raise source.fail("[settings] must be a table", source.line_of("settings"))
+
+    def line(key: str) -> int | None:
+        return source.line_of(key, "settings")
+
+    for key in table:
+        if key not in _SETTINGS_KEYS:
+            raise source.fail(f"unknown key {key!r} in [settings]", line(key))
+    days = table.get("days", DEFAULT_DAYS)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3660:
+        raise source.fail("settings.days must be a whole number of days from 1", line("days"))
+    timeout = table.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 600:
+        raise source.fail("settings.timeout must be a number of seconds above 0", line("timeout"))
+    concurrency = table.get("concurrency", DEFAULT_CONCURRENCY)
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= 256:
+        raise source.fail("settings.concurrency must be a whole number from 1 to 256", line("concurrency"))
+    user_agent = table.get("user_agent")
+    if user_agent is not None and (not isinstance(user_agent, str) or not user_agent.strip()):
+        raise source.fail("settings.user_agent must be a non-empty string", line("user_agent"))
+    return Settings(days=days, timeout=float(timeout), concurrency=concurrency, user_agent=user_agent)
+
+
+def _feeds(tables: Any, source: _Source) -> tuple[Feed, ...]:
+    if tables is None:
+        raise source.fail("no [[feeds]] listed")
+    if not isinstance(tables, list):
+        raise source.fail("feeds must be an array of tables: write [[feeds]]", source.line_of("feeds"))
+    feeds: list[Feed] = []
+    names: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    for index, table in enumerate(tables):
+        header = source.line_of("", "feeds", index)
+        feed = _feed(table, index, header, source)
+        if feed.name.casefold() in names:
+            raise source.fail(f"duplicate feed name {feed.name!r}", source.line_of("name", "feeds", index))
+        if feed.url in urls:
+            raise source.fail(f"duplicate feed url {feed.url!r}", source.line_of("url", "feeds", index))
+        names[feed.name.casefold()] = index
+        urls[feed.url] = index
+        feeds.append(feed)
+    return tuple(feeds)
+
+
+def _feed(table: Any, index: int, header: int | None, source: _Source) -> Feed:
+    def line(key: str) -> int | None:
+        return source.line_of(key, "feeds", index) or header
+
+    if not isinstance(table, dict):
+        raise source.fail("each feed must be a table: write [[feeds]]", header)
+    for key in table:
+        if key not in _FEED_KEYS:
+            raise source.fail(f"unknown key {key!r} in feed {index + 1}", line(key))
+    name = table.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise source.fail(f"feed {index + 1} needs a name", line("name"))
+    url = table.get("url")
+    if url is None:
+        raise source.fail(f"feed {name!r} has no url", header)
+    if not isinstance(url, str) or not _is_web_url(url.strip()):
+        raise source.fail(f"feed {name!r}: url must be an http or https URL, got {url!r}", line("url"))
+    extract = table.get("extract", True)
+    if not isinstance(extract, bool):
+        raise source.fail(f"feed {name!r}: extract must be true or false", line("extract"))
+    return Feed(name=name.strip(), url=url.strip(), extract=extract)
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+def locate(explicit: Path | None, user_config_dir: Path) -> tuple[Path, bool]:
+    """Which feeds file to read, in the contract's order; the flag says "the bundled list"."""
+    if explicit is not None:
+        return explicit, False
+    if env := os.environ.get("DIGEST_FEEDS"):
+        return Path(env), False
+    for candidate in (Path("feeds.toml"), user_config_dir / "feeds.toml"):
+        if candidate.is_file():
+            return candidate, False
+    return bundled_feeds(), True
+
+
+def bundled_feeds() -> Path:
+    """The starter list: inside the wheel when installed, the repo's own file in a checkout."""
+    packaged = resources.files("digest") / "feeds.toml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "feeds.toml"

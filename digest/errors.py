@@ -1,0 +1,35 @@
+"""The errors a stage may raise; only the CLI turns them into a line on stderr and an exit code."""
+
+from __future__ import annotations
+
+
+class DigestError(Exception):
+    """A problem the user can act on: a sentence, and optionally a hint on what to do."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(DigestError):
+    """The feeds file cannot be read or says something invalid (exit 2)."""
+
+
+class StoreError(DigestError):
+    """The SQLite store cannot be opened, migrated or written (exit 1)."""
+
+
+class LockError(DigestError):
+    """Another run holds the store's lock (exit 1)."""
+
+
+class FetchError(DigestError):
+    """One download failed; the message says why in words (status, timeout, size cap ...)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -1,0 +1,229 @@
+"""HTTP for one run: a shared client, bounded concurrency, deadlines, size caps, polite retries."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import email.utils
+import random
+from collections import defaultdict
+from datetime import UTC, datetime
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import httpx
+
+from digest import __version__
+from digest.errors import FetchError
+from digest.models import Validators
+
+FEED_MAX_BYTES = 20 * 1024 * 1024
+PAGE_MAX_BYTES = 10 * 1024 * 1024
+PER_HOST = 4
+MAX_REDIRECTS = 5
+ATTEMPTS = 2  # one retry: enough to ride out a blip, not enough to hammer a sick server
+BACKOFF_SECONDS = 0.5
+RETRY_AFTER_CAP = 30.0
+USER_AGENT = f"digest/{__version__} (crypto policy news digest; +https://pypi.org/project/digest/)"
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Download:
+    """A finished GET: the final URL after redirects, status, headers and the body."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    validators: Validators
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class _Retry(Exception):  # noqa: N818 - a signal inside `get`, never raised to callers
+    def __init__(self, error: FetchError, delay: float) -> None:
+        self.error = error
+        self.delay = delay
+
+
+class Fetcher:
+    """Downloads with at most `concurrency` requests in all and `PER_HOST` per host."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        concurrency: int,
+        user_agent: str | None = None,
+        per_host: int = PER_HOST,
+    ) -> None:
+        self.timeout = timeout
+        self._slots = asyncio.Semaphore(concurrency)
+        self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(per_host)
+        )
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": user_agent or USER_AGENT},
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._client.aclose()
+
+    async def get_feed(self, url: str, validators: Validators | None = None) -> Download:
+        return await self.get(url, accept=FEED_ACCEPT, max_bytes=FEED_MAX_BYTES, validators=validators)
+
+    async def get_page(self, url: str) -> Download:
+        return await self.get(url, accept=PAGE_ACCEPT, max_bytes=PAGE_MAX_BYTES)
+
+    async def get(
+        self, url: str, *, accept: str, max_bytes: int, validators: Validators | None = None
+    ) -> Download:
+        """GET `url`; raise `FetchError` with a sentence for anything but 2xx or 304."""
+        headers = {"Accept": accept, **_conditional_headers(validators)}
+        host = urlsplit(url).hostname or ""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with self._host_slots[host], self._slots:
+                    download = await self._attempt(url, headers, max_bytes)
+                return _keep_validators(download, validators)
+            except _Retry as retry:
+                if attempt == ATTEMPTS:
+                    raise retry.error from None
+                await asyncio.sleep(retry.delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _attempt(self, url: str, headers: dict[str, str], max_bytes: int) -> Download:
+        try:
+            # One deadline for the whole exchange: httpx's own timeouts are per read, so a
+            # server trickling one byte a second would otherwise never time out.
+            async with asyncio.timeout(self.timeout):
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    _raise_for_status(response)
+                    body = await _read_capped(response, max_bytes)
+        except TimeoutError:
+            raise FetchError(f"timed out after {self.timeout:g} s") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
+        except httpx.TimeoutException:
+            raise FetchError(f"timed out after {self.timeout:g} s") from None
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as error:
+            raise _Retry(FetchError(_describe(error)), _backoff()) from None
+        except httpx.HTTPError as error:
+            raise FetchError(_describe(error)) from None
+        return Download(
+            url=str(response.url),
+            status=response.status_code,
+            headers=dict(response.headers),
+            body=body,
+            validators=Validators(
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+            ),
+        )
+
+
+def _keep_validators(download: Download, sent: Validators | None) -> Download:
+    """A 304 often omits the validators; the ones we sent are still the current ones."""
+    if not download.not_modified or sent is None:
+        return download
+    fresh = download.validators
+    merged = Validators(fresh.etag or sent.etag, fresh.last_modified or sent.last_modified)
+    return dataclasses.replace(download, validators=merged)
+
+
+def _conditional_headers(validators: Validators | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if validators and validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators and validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    return headers
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    status = response.status_code
+    if 200 <= status < 300 or status == 304:
+        return
+    reason = response.reason_phrase or ""
+    error = FetchError(f"HTTP {status} {reason}".strip(), status=status)
+    if status == 429 or status >= 500:
+        delay = _retry_after(response.headers.get("retry-after"))
+        raise _Retry(error, _backoff() if delay is None else delay)
+    raise error
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """Read the body but stop at `max_bytes`, so an endless or huge body cannot exhaust memory."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(f"body of {int(declared)} bytes is over the {_megabytes(max_bytes)} cap")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(f"body is over the {_megabytes(max_bytes)} cap")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MB"
+
+
+def _backoff() -> float:
+    # Jitter keeps many feeds on one sick host from retrying in lockstep.
+    return BACKOFF_SECONDS * (1 + random.random())  # noqa: S311 - not for security
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), RETRY_AFTER_CAP)
+    with contextlib.suppress(TypeError, ValueError):
+        when = email.utils.parsedate_to_datetime(value)
+        if when.tzinfo is not None:
+            return max(0.0, min((when - datetime.now(UTC)).total_seconds(), RETRY_AFTER_CAP))
+    return None
+
+
+def _describe(error: httpx.HTTPError) -> str:
+    """A network error as a sentence a person can act on."""
+    text = str(error) or type(error).__name__
+    lowered = text.lower()
+    if isinstance(error, httpx.ConnectError):
+        if any(
+            marker in lowered
+            for marker in ("name or service not known", "nodename nor servname", "name resolution")
+        ):
+            return "could not resolve host"
+        if "refused" in lowered:
+            return "connection refused"
+        if "certificate" in lowered or "ssl" in lowered:
+            return f"TLS handshake failed ({text})"
+        return f"could not connect ({text})"
+    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError):
+        return f"the server broke off the connection ({text})"
+    if isinstance(error, httpx.UnsupportedProtocol):
+        return "not an http or https URL"
+    return text

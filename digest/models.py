@@ -1,0 +1,195 @@
+"""The plain values that travel between the pipeline's stages."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+DEFAULT_DAYS = 14
+DEFAULT_TIMEOUT = 20.0
+DEFAULT_CONCURRENCY = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed from the feeds file."""
+
+    name: str
+    url: str
+    extract: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The feeds file's `[settings]` table; command-line options override these."""
+
+    days: int = DEFAULT_DAYS
+    timeout: float = DEFAULT_TIMEOUT
+    concurrency: int = DEFAULT_CONCURRENCY
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedList:
+    """A validated feeds file: where it came from, its settings and its feeds."""
+
+    source: Path
+    settings: Settings
+    feeds: tuple[Feed, ...]
+    bundled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server gave us to ask "has this changed?" next time (conditional GET)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed entry as plain text, with a canonical URL and an aware UTC time."""
+
+    url: str
+    title: str
+    summary: str
+    content: str
+    published: datetime | None
+    guid: str | None = None
+    author: str | None = None
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The main text of an article page, and what the page says about itself."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    site_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """What an item is about; empty until the tagger has looked at it."""
+
+    topics: tuple[str, ...] = ()
+    regions: tuple[Region, ...] = ()
+    primary_region: str | None = None
+
+    @property
+    def policy(self) -> bool:
+        return bool(self.topics)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A story as stored: one per canonical URL, whatever feeds carried it."""
+
+    id: str
+    url: str
+    title: str
+    summary: str
+    text: str
+    feed: str
+    published: datetime
+    extracted: bool
+    tags: Tags = field(default_factory=Tags)
+    feeds: tuple[str, ...] = ()
+    author: str | None = None
+    categories: tuple[str, ...] = ()
+    site_name: str | None = None
+
+
+class FeedStatus(StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    """How one feed fared in one run (or, for `show`, in the last run)."""
+
+    name: str
+    url: str
+    status: FeedStatus
+    error: str | None = None
+    new_items: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    feeds: tuple[FeedResult, ...]
+    articles_extracted: int = 0
+    articles_not_extracted: int = 0
+
+    @property
+    def new_items(self) -> int:
+        return sum(feed.new_items for feed in self.feeds)
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.feeds) and all(f.status is FeedStatus.ERROR for f in self.feeds)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A half-open span of time [start, end), both aware."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    policy_only: bool = False
+    regions: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    title: str
+    window: Window
+    generated_at: datetime
+    items: tuple[Item, ...]
+    feeds: tuple[FeedResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCheck:
+    """One run's word on one feed, as the store keeps it: outcome, when, and new validators."""
+
+    feed: Feed
+    result: FeedResult
+    checked_at: datetime
+    validators: Validators | None = None  # None: keep what the store had
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """ "This feed carried this item": how one story remembers every feed that carried it."""
+
+    item_url: str
+    feed_url: str
+    guid: str | None
+    seen_at: datetime
+
+
+def item_id(url: str) -> str:
+    """A stable id from the canonical URL: the same story has the same id in every store."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]

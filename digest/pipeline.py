@@ -1,0 +1,222 @@
+"""One fetch run: feeds downloaded, parsed, articles extracted and stored in batches."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from digest.errors import FetchError
+from digest.extract import extract_article, start_pool
+from digest.fetch import Fetcher
+from digest.models import (
+    Article,
+    Entry,
+    Feed,
+    FeedCheck,
+    FeedResult,
+    FeedStatus,
+    Item,
+    RunReport,
+    Sighting,
+    Tags,
+    Validators,
+    item_id,
+)
+from digest.parse import parse_feed
+from digest.plaintext import shorten
+from digest.store import Store
+
+BATCH_SIZE = 25
+BATCH_SECONDS = 2.0
+SUMMARY_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    timeout: float
+    concurrency: int
+    extract: bool = True
+    user_agent: str | None = None
+
+
+class Observer(Protocol):
+    """What the CLI's progress display hears about; the pipeline itself never prints."""
+
+    def feed_done(self, result: FeedResult) -> None: ...
+    def article_started(self) -> None: ...
+    def article_done(self, extracted: bool) -> None: ...
+
+
+class _Silent:
+    def feed_done(self, result: FeedResult) -> None:
+        pass
+
+    def article_started(self) -> None:
+        pass
+
+    def article_done(self, extracted: bool) -> None:
+        pass
+
+
+@dataclass
+class _Batch:
+    """Finished work waiting for its transaction; flushed by size or age, and at the end."""
+
+    store: Store
+    items: list[Item] = field(default_factory=list)
+    sightings: list[Sighting] = field(default_factory=list)
+    checks: list[FeedCheck] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, item: Item | None = None, sighting: Sighting | None = None) -> None:
+        if item is not None:
+            self.items.append(item)
+        if sighting is not None:
+            self.sightings.append(sighting)
+        if len(self.items) >= BATCH_SIZE or time.monotonic() - self.started > BATCH_SECONDS:
+            self.flush()
+
+    def check(self, check: FeedCheck) -> None:
+        self.checks.append(check)
+
+    def flush(self) -> None:
+        if self.items or self.sightings or self.checks:
+            self.store.save(self.items, self.sightings, self.checks)
+        self.items, self.sightings, self.checks = [], [], []
+        self.started = time.monotonic()
+
+
+def run(
+    feeds: Sequence[Feed], store: Store, options: RunOptions, observer: Observer | None = None
+) -> RunReport:
+    return asyncio.run(_Run(store, options, observer or _Silent()).all(feeds))
+
+
+class _Run:
+    def __init__(self, store: Store, options: RunOptions, observer: Observer) -> None:
+        self.store = store
+        self.options = options
+        self.observer = observer
+        self.batch = _Batch(store)
+        self.now = datetime.now(UTC)
+        # Stories already being fetched in this run, so a second feed carrying one waits for
+        # it instead of downloading it again.
+        self.in_flight: dict[str, asyncio.Future[None]] = {}
+        self.pool: Executor | None = None
+        self.extracted = 0
+        self.not_extracted = 0
+
+    async def all(self, feeds: Sequence[Feed]) -> RunReport:
+        try:
+            async with Fetcher(
+                timeout=self.options.timeout,
+                concurrency=self.options.concurrency,
+                user_agent=self.options.user_agent,
+            ) as fetcher:
+                self.fetcher = fetcher
+                results = await asyncio.gather(*(self.one_feed(feed) for feed in feeds))
+        finally:
+            # Finished work is kept whatever stopped the run.
+            self.batch.flush()
+            if self.pool is not None:
+                self.pool.shutdown(wait=False, cancel_futures=True)
+        return RunReport(tuple(results), self.extracted, self.not_extracted)
+
+    async def one_feed(self, feed: Feed) -> FeedResult:
+        try:
+            result, validators = await self._feed(feed)
+        except FetchError as error:
+            result, validators = FeedResult(feed.name, feed.url, FeedStatus.ERROR, error.message), None
+        self.batch.check(FeedCheck(feed, result, datetime.now(UTC), validators))
+        self.observer.feed_done(result)
+        return result
+
+    async def _feed(self, feed: Feed) -> tuple[FeedResult, Validators | None]:
+        download = await self.fetcher.get_feed(feed.url, self.store.validators(feed.url))
+        if download.not_modified:
+            return FeedResult(feed.name, feed.url, FeedStatus.NOT_MODIFIED), download.validators
+        parsed = parse_feed(download.body, url=download.url, headers=download.headers, now=self.now)
+        if parsed.problem and not parsed.entries:
+            raise FetchError(f"not a feed: {shorten(parsed.problem, 160)}")
+        warnings: tuple[str, ...] = ()
+        if parsed.problem:
+            warnings = (f"not well-formed ({shorten(parsed.problem, 160)}), used its entries anyway",)
+        known = self.store.known_urls(entry.url for entry in parsed.entries)
+        for entry in parsed.entries:
+            if entry.url in known:
+                self.batch.add(sighting=self._sighting(entry, feed))
+        fresh = [entry for entry in parsed.entries if entry.url not in known]
+        outcomes = await asyncio.gather(*(self.one_entry(entry, feed) for entry in fresh))
+        result = FeedResult(feed.name, feed.url, FeedStatus.OK, None, sum(outcomes), warnings)
+        return result, download.validators
+
+    async def one_entry(self, entry: Entry, feed: Feed) -> bool:
+        """Store one new entry; True if this feed was the first to bring it."""
+        sighting = self._sighting(entry, feed)
+        if (pending := self.in_flight.get(entry.url)) is not None:
+            await pending
+            self.batch.add(sighting=sighting)
+            return False
+        done = asyncio.get_running_loop().create_future()
+        self.in_flight[entry.url] = done
+        try:
+            article = await self._article(entry) if feed.extract and self.options.extract else None
+            self.batch.add(_item(entry, feed, article, self.now), sighting)
+        finally:
+            done.set_result(None)
+        return True
+
+    async def _article(self, entry: Entry) -> Article | None:
+        if not entry.url.startswith(("http://", "https://")):
+            return None
+        self.observer.article_started()
+        article = None
+        try:
+            page = await self.fetcher.get_page(entry.url)
+            if _is_html(page.headers.get("content-type", "")):
+                if self.pool is None:
+                    self.pool = start_pool()
+                loop = asyncio.get_running_loop()
+                article = await loop.run_in_executor(self.pool, extract_article, page.body, page.url)
+        except FetchError:
+            article = None
+        except Exception:  # noqa: BLE001 - a page that breaks the extractor keeps its feed text
+            article = None
+        if article is None:
+            self.not_extracted += 1
+        else:
+            self.extracted += 1
+        self.observer.article_done(article is not None)
+        return article
+
+    def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
+        return Sighting(entry.url, feed.url, entry.guid, self.now)
+
+
+def _is_html(content_type: str) -> bool:
+    return not content_type or "html" in content_type.lower()
+
+
+def _item(entry: Entry, feed: Feed, article: Article | None, now: datetime) -> Item:
+    body = article.text if article else entry.content or entry.summary
+    summary = entry.summary or shorten(" ".join(body.split()), SUMMARY_CHARS)
+    return Item(
+        id=item_id(entry.url),
+        url=entry.url,
+        title=entry.title,
+        summary=summary,
+        text=body,
+        feed=feed.name,
+        feeds=(feed.name,),
+        published=entry.published or now,
+        extracted=article is not None,
+        tags=Tags(),  # the tagger fills these once it lands
+        author=entry.author or (article.author if article else None),
+        categories=entry.categories,
+        site_name=article.site_name if article else None,
+    )

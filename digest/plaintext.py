@@ -1,0 +1,78 @@
+"""Turn text from feeds and pages into safe plain text: no markup, no control or bidi tricks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+# C0/C1 controls (ESC among them) would reach a terminal as escape sequences; keep only
+# newline and tab, which the folding below turns into spaces where a single line is wanted.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides and isolates can make a title read backwards ("Trojan Source").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+_BLOCK_TAGS = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+    "table", "tr", "section", "article", "header", "footer", "figure", "figcaption", "hr", "dd", "dt",
+})  # fmt: skip
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    """Strip tags and decode entities, keeping paragraph breaks as newlines."""
+    collector = _TextCollector()
+    collector.feed(fragment)
+    collector.close()
+    return clean_text("".join(collector.parts))
+
+
+def clean_text(text: str) -> str:
+    """Remove control and bidi characters; fold runs of spaces; keep paragraph breaks."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _BIDI.sub("", _CONTROL.sub("", text))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def one_line(text: str) -> str:
+    """`clean_text` folded onto a single line, for titles, names and summaries."""
+    return " ".join(clean_text(text).split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a sentence end near `limit` if there is one, else at a word, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    sentence_end = max(head.rfind(". "), head.rfind("! "), head.rfind("? "), head.rfind("。"))
+    if sentence_end >= limit // 2:
+        return head[: sentence_end + 1]
+    word_end = head.rfind(" ")
+    cut = head[:word_end] if word_end >= limit // 2 else head[:limit]
+    return cut.rstrip(" ,;:-") + "…"

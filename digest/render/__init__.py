@@ -1,0 +1,1 @@
+"""One module per output format; each turns a `Digest` into text for stdout."""

@@ -1,0 +1,53 @@
+"""The digest as the contract's JSON object."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from digest.models import Digest, FeedResult, Item
+
+
+def render(digest: Digest) -> str:
+    document = {
+        "title": digest.title,
+        "period": {"start": _iso(digest.window.start), "end": _iso(digest.window.end)},
+        "generated_at": _iso(digest.generated_at),
+        "items": [_item(item) for item in digest.items],
+        "feeds": [_feed(feed) for feed in digest.feeds],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _item(item: Item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "url": item.url,
+        "feed": item.feed,
+        "published": _iso(item.published),
+        "summary": item.summary,
+        "policy": item.tags.policy,
+        "topics": list(item.tags.topics),
+        "regions": [{"code": region.code, "name": region.name} for region in item.tags.regions],
+        "primary_region": item.tags.primary_region,
+        "extracted": item.extracted,
+        # Extra keys the contract allows: every outlet that carried the story, and its author.
+        "feeds": list(item.feeds),
+        "author": item.author,
+    }
+
+
+def _feed(feed: FeedResult) -> dict[str, Any]:
+    return {
+        "name": feed.name,
+        "url": feed.url,
+        "status": feed.status.value,
+        "error": feed.error,
+        "new_items": feed.new_items,
+    }

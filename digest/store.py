@@ -1,0 +1,321 @@
+"""The SQLite store: schema and migrations, idempotent batch writes, window queries."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from digest.errors import StoreError
+from digest.models import (
+    Feed,
+    FeedCheck,
+    FeedResult,
+    FeedStatus,
+    Item,
+    Region,
+    Sighting,
+    Tags,
+    Validators,
+    Window,
+)
+
+# Forward-only migrations; the store's `PRAGMA user_version` counts how many have run.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt TEXT,
+        last_success TEXT,
+        last_status TEXT,
+        last_error TEXT,
+        last_new_items INTEGER NOT NULL DEFAULT 0,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT,
+        categories TEXT NOT NULL DEFAULT '[]',
+        site_name TEXT,
+        published TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        extracted INTEGER NOT NULL,
+        topics TEXT NOT NULL DEFAULT '[]',
+        regions TEXT NOT NULL DEFAULT '[]',
+        primary_region TEXT
+    );
+    CREATE INDEX items_by_published ON items (published);
+    CREATE TABLE item_feeds (
+        item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+        guid TEXT,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (item_id, feed_id)
+    ) WITHOUT ROWID;
+    """,
+)
+
+_ITEM_COLUMNS = (
+    "uid, url, title, summary, text, author, categories, site_name, published, first_seen, "
+    "extracted, topics, regions, primary_region"
+)
+
+
+def _iso(moment: datetime) -> str:
+    # One fixed format in UTC, so that text order is time order in SQL.
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+class Store:
+    """One SQLite file in WAL mode; every write is one short transaction."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is safe in WAL mode against a killed process; only power loss can drop
+            # the last commits, and never corrupts the file.
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            store = cls(connection, path)
+            store._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: cannot use the store ({error})") from None
+        except OSError as error:
+            raise StoreError(f"{path}: cannot open the store ({error.strerror or error})") from None
+        return store
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: the store was written by a newer digest (schema {version})",
+                hint="upgrade digest, or point --db at another file",
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript commits first; the BEGIN inside makes each migration atomic.
+            self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+    # -- reading -------------------------------------------------------------------------
+
+    def validators(self, feed_url: str) -> Validators:
+        row = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (feed_url,)).fetchone()
+        return Validators(*row) if row else Validators()
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]:
+        wanted = list(urls)
+        known: set[str] = set()
+        for start in range(0, len(wanted), 500):  # stay under SQLite's variable limit
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT url FROM items WHERE url IN ({marks})", chunk)
+            known.update(url for (url,) in rows)
+        return known
+
+    def items_in(self, window: Window) -> list[Item]:
+        """Every item published in the window, newest first, each with all its feeds."""
+        rows = self._db.execute(
+            f"""
+            SELECT {_ITEM_COLUMNS},
+                   (SELECT json_group_array(name) FROM (
+                        SELECT feeds.name FROM item_feeds JOIN feeds ON feeds.id = item_feeds.feed_id
+                        WHERE item_feeds.item_id = items.id ORDER BY item_feeds.first_seen, feeds.id))
+            FROM items WHERE published >= ? AND published < ?
+            ORDER BY published DESC, id DESC
+            """,
+            (_iso(window.start), _iso(window.end)),
+        )
+        return [_item(row) for row in rows]
+
+    def feed_results(self, feeds: Sequence[Feed]) -> list[FeedResult]:
+        """Each configured feed as its last run left it (never checked: an error saying so)."""
+        results = []
+        for feed in feeds:
+            row = self._db.execute(
+                "SELECT last_status, last_error, last_new_items FROM feeds WHERE url = ?",
+                (feed.url,),
+            ).fetchone()
+            if row is None or row[0] is None:
+                results.append(FeedResult(feed.name, feed.url, FeedStatus.ERROR, "never fetched"))
+            else:
+                results.append(FeedResult(feed.name, feed.url, FeedStatus(row[0]), row[1], row[2]))
+        return results
+
+    # -- writing -------------------------------------------------------------------------
+
+    def save(
+        self,
+        items: Sequence[Item] = (),
+        sightings: Sequence[Sighting] = (),
+        checks: Sequence[FeedCheck] = (),
+    ) -> None:
+        """Write one batch in one transaction: items, then who carried them, then feed state.
+
+        A feed's validators are only ever saved in the batch that holds the last of its items
+        or later, so a crash can never leave a 304 hiding items that were not stored."""
+        try:
+            with self._transaction():
+                for check in checks:
+                    self._ensure_feed(check.feed)
+                for sighting in sightings:
+                    self._db.execute(
+                        "INSERT INTO feeds (url, name) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
+                        (sighting.feed_url, sighting.feed_url),
+                    )
+                self._db.executemany(
+                    f"INSERT INTO items ({_ITEM_COLUMNS}) VALUES ({','.join('?' * 14)}) "
+                    "ON CONFLICT (url) DO NOTHING",
+                    [_item_row(item) for item in items],
+                )
+                self._db.executemany(
+                    """
+                    INSERT INTO item_feeds (item_id, feed_id, guid, first_seen)
+                    SELECT items.id, feeds.id, ?, ? FROM items, feeds
+                    WHERE items.url = ? AND feeds.url = ?
+                    ON CONFLICT DO NOTHING
+                    """,
+                    [(s.guid, _iso(s.seen_at), s.item_url, s.feed_url) for s in sightings],
+                )
+                for check in checks:
+                    self._record_check(check)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot write to the store ({error})") from None
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def _ensure_feed(self, feed: Feed) -> None:
+        self._db.execute(
+            "INSERT INTO feeds (url, name) VALUES (?, ?) "
+            "ON CONFLICT (url) DO UPDATE SET name = excluded.name",
+            (feed.url, feed.name),
+        )
+
+    def _record_check(self, check: FeedCheck) -> None:
+        result = check.result
+        failed = result.status is FeedStatus.ERROR
+        when = _iso(check.checked_at)
+        self._db.execute(
+            """
+            UPDATE feeds SET
+                last_attempt = ?,
+                last_success = CASE WHEN ? THEN last_success ELSE ? END,
+                last_status = ?, last_error = ?, last_new_items = ?,
+                consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END
+            WHERE url = ?
+            """,
+            (when, failed, when, result.status.value, result.error, result.new_items, failed, check.feed.url),
+        )
+        if check.validators is not None:
+            self._db.execute(
+                "UPDATE feeds SET etag = ?, last_modified = ? WHERE url = ?",
+                (check.validators.etag, check.validators.last_modified, check.feed.url),
+            )
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the connection is autocommit)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def _item_row(item: Item) -> tuple[object, ...]:
+    tags = item.tags
+    return (
+        item.id,
+        item.url,
+        item.title,
+        item.summary,
+        item.text,
+        item.author,
+        json.dumps(list(item.categories), ensure_ascii=False),
+        item.site_name,
+        _iso(item.published),
+        _iso(datetime.now(UTC)),
+        int(item.extracted),
+        json.dumps(list(tags.topics)),
+        json.dumps([[region.code, region.name] for region in tags.regions], ensure_ascii=False),
+        tags.primary_region,
+    )
+
+
+def _item(row: sqlite3.Row | tuple[object, ...]) -> Item:
+    (
+        uid,
+        url,
+        title,
+        summary,
+        text,
+        author,
+        categories,
+        site_name,
+        published,
+        _first_seen,
+        extracted,
+        topics,
+        regions,
+        primary_region,
+        feeds,
+    ) = row
+    feed_names = tuple(json.loads(str(feeds))) if feeds else ()
+    return Item(
+        id=str(uid),
+        url=str(url),
+        title=str(title),
+        summary=str(summary),
+        text=str(text),
+        feed=feed_names[0] if feed_names else "",
+        feeds=feed_names,
+        published=_time(str(published)),
+        extracted=bool(extracted),
+        tags=Tags(
+            topics=tuple(json.loads(str(topics))),
+            regions=tuple(Region(code, name) for code, name in json.loads(str(regions))),
+            primary_region=str(primary_region) if primary_region else None,
+        ),
+        author=str(author) if author else None,
+        categories=tuple(json.loads(str(categories))),
+        site_name=str(site_name) if site_name else None,
+    )

@@ -1,0 +1,308 @@
+"""`digest fetch` end to end against a real local HTTP server and a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
+
+CONTRACT_ITEM_KEYS = {
+    "id",
+    "title",
+    "url",
+    "feed",
+    "published",
+    "summary",
+    "policy",
+    "topics",
+    "regions",
+    "primary_region",
+    "extracted",
+}
+CONTRACT_FEED_KEYS = {"name", "url", "status", "error", "new_items"}
+
+
+@pytest.fixture
+def newsroom(server: FixtureServer, tmp_path: Path) -> Path:
+    """Three well-formed feeds (RSS 2.0, Atom 1.0, RSS 1.0) and their article pages."""
+    server.add_fixture_articles()
+    return write_feeds(
+        tmp_path / "feeds.toml",
+        {
+            "Policy Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml", headers={"ETag": '"v1"'}),
+            "Asia Ledger": server.add_fixture_feed(
+                "/atom.xml", "atom.xml", headers={"Last-Modified": "Tue, 24 Nov 2026 10:00:00 GMT"}
+            ),
+            "Chain Dispatch": server.add_fixture_feed("/rdf.xml", "rdf.xml"),
+        },
+    )
+
+
+def fetch_json(feeds: Path, env: dict[str, str], *extra: str) -> dict:
+    result = invoke(["fetch", "--feeds", str(feeds), "--format", "json", *WINDOW, *extra], env)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def stored(env: dict[str, str], query: str) -> list[tuple]:
+    with sqlite3.connect(env["DIGEST_DB"]) as db:
+        return db.execute(query).fetchall()
+
+
+def test_fetch_stores_extracted_articles_and_prints_them(newsroom: Path, env: dict[str, str]) -> None:
+    digest = fetch_json(newsroom, env)
+
+    urls = {item["url"] for item in digest["items"]}
+    assert len(digest["items"]) == 8  # 9 entries, one story carried by two feeds
+    assert all(item["extracted"] for item in digest["items"])
+    assert all(url.startswith("http://127.0.0.1:") for url in urls)
+    texts = dict(stored(env, "SELECT url, text FROM items"))
+    for number in (1, 2, 3, 4, 5, 6, 7, 8):
+        assert any(f"MARKER-A{number}" in text for text in texts.values())
+    # Boilerplate around the article (newsletter box, cookie banner) is not the article.
+    assert not any("cookie" in text.lower() for text in texts.values())
+
+
+def test_json_output_keeps_to_the_contract(newsroom: Path, env: dict[str, str]) -> None:
+    digest = fetch_json(newsroom, env)
+
+    assert {"title", "period", "generated_at", "items", "feeds"} <= digest.keys()
+    assert set(digest["period"]) == {"start", "end"}
+    for item in digest["items"]:
+        assert item.keys() >= CONTRACT_ITEM_KEYS
+        assert isinstance(item["id"], str)
+        assert isinstance(item["policy"], bool)
+        assert item["published"].endswith("+00:00")
+        assert "<" not in item["summary"]
+    assert [feed["status"] for feed in digest["feeds"]] == ["ok", "ok", "ok"]
+    for feed in digest["feeds"]:
+        assert set(feed) == CONTRACT_FEED_KEYS
+    assert sum(feed["new_items"] for feed in digest["feeds"]) == 8
+
+
+def test_the_same_story_in_two_feeds_is_stored_once(newsroom: Path, env: dict[str, str]) -> None:
+    digest = fetch_json(newsroom, env)
+
+    a3 = [item for item in digest["items"] if item["url"].endswith("/articles/a3.html")]
+    assert len(a3) == 1
+    assert "utm_" not in a3[0]["url"] and "fbclid" not in a3[0]["url"]
+    assert sorted(a3[0]["feeds"]) == ["Asia Ledger", "Policy Wire"]
+    assert stored(env, "SELECT count(*) FROM items WHERE url LIKE '%/a3.html'") == [(1,)]
+
+
+def test_second_run_sends_validators_and_downloads_no_article_again(
+    newsroom: Path, server: FixtureServer, env: dict[str, str]
+) -> None:
+    fetch_json(newsroom, env)
+    pages_before = len([hit for hit in server.hits if hit.path.startswith("/articles/")])
+
+    digest = fetch_json(newsroom, env)
+
+    rss = server.requests_for("/rss2.xml")[-1]
+    atom = server.requests_for("/atom.xml")[-1]
+    assert rss.headers["if-none-match"] == '"v1"'
+    assert atom.headers["if-modified-since"] == "Tue, 24 Nov 2026 10:00:00 GMT"
+    assert {feed["name"]: feed["status"] for feed in digest["feeds"]}["Policy Wire"] == "not_modified"
+    assert len([hit for hit in server.hits if hit.path.startswith("/articles/")]) == pages_before
+    assert len(digest["items"]) == 8
+
+
+def test_a_third_run_after_a_304_still_sends_the_validators(
+    newsroom: Path, server: FixtureServer, env: dict[str, str]
+) -> None:
+    for _ in range(3):
+        fetch_json(newsroom, env)
+    assert server.requests_for("/rss2.xml")[-1].headers["if-none-match"] == '"v1"'
+
+
+def test_an_item_already_stored_is_not_downloaded_when_a_feed_changes(
+    newsroom: Path, server: FixtureServer, env: dict[str, str]
+) -> None:
+    fetch_json(newsroom, env)
+    server.routes["/rss2.xml"].headers["ETag"] = '"v2"'  # the feed changed, its items did not
+
+    digest = fetch_json(newsroom, env)
+
+    assert len(server.requests_for("/articles/a1.html")) == 1
+    assert {feed["name"]: feed["new_items"] for feed in digest["feeds"]}["Policy Wire"] == 0
+
+
+def test_missing_and_paywalled_articles_keep_the_feed_summary(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    server.add_fixture_articles()
+    feeds = write_feeds(
+        tmp_path / "feeds.toml", {"Broken Links": server.add_fixture_feed("/m.xml", "missing.xml")}
+    )
+
+    digest = fetch_json(feeds, env)
+
+    assert len(digest["items"]) == 2
+    for item in digest["items"]:
+        assert item["extracted"] is False
+        assert len(item["summary"]) > 40
+    assert len(server.requests_for("/articles/does-not-exist.html")) == 1
+
+
+def test_no_extract_downloads_no_pages(newsroom: Path, server: FixtureServer, env: dict[str, str]) -> None:
+    digest = fetch_json(newsroom, env, "--no-extract")
+
+    assert not [hit for hit in server.hits if hit.path.startswith("/articles/")]
+    assert len(digest["items"]) == 8
+    assert not any(item["extracted"] for item in digest["items"])
+
+
+def test_a_feed_may_turn_extraction_off(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
+    server.add_fixture_articles()
+    url = server.add_fixture_feed("/rss2.xml", "rss2.xml")
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feeds]]\nname = "Policy Wire"\nurl = "{url}"\nextract = false\n')
+
+    fetch_json(feeds, env)
+
+    assert not [hit for hit in server.hits if hit.path.startswith("/articles/")]
+
+
+def test_failing_feeds_warn_but_do_not_stop_the_others(
+    newsroom: Path, server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    broken = {
+        "Server Error": server.add("/500.xml", "oops", status=500),
+        "Too Slow": server.add("/slow.xml", "<rss/>", delay=5),
+        "Not XML": server.add(
+            "/html.xml", "<html><body>Hello, not a feed", headers={"Content-Type": "text/html"}
+        ),
+        "Endless": server.add("/endless.xml", endless=True),
+    }
+    text = newsroom.read_text() + "".join(
+        f'\n[[feeds]]\nname = "{name}"\nurl = "{url}"\n' for name, url in broken.items()
+    )
+    newsroom.write_text(text)
+
+    result = invoke(["fetch", "--feeds", str(newsroom), "--format", "json", "--timeout", "1.5", *WINDOW], env)
+
+    assert result.exit_code == 0
+    digest = json.loads(result.stdout)
+    status = {feed["name"]: (feed["status"], feed["error"]) for feed in digest["feeds"]}
+    assert status["Server Error"] == ("error", "HTTP 500 Internal Server Error")
+    assert status["Too Slow"] == ("error", "timed out after 1.5 s")
+    assert status["Not XML"][0] == "error" and status["Not XML"][1].startswith("not a feed")
+    assert status["Endless"] == ("error", "body is over the 20 MB cap")
+    assert len(server.requests_for("/500.xml")) == 2  # one retry, then give up
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 4
+    for name, url in broken.items():
+        assert any(name in line and url in line for line in warnings)
+    assert len(digest["items"]) == 8
+
+
+def test_a_retry_honours_retry_after(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
+    url = server.add("/busy.xml", "busy", status=429, headers={"Retry-After": "1"})
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Busy": url})
+
+    result = invoke(["fetch", "--feeds", str(feeds), "--format", "json"], env)
+
+    assert result.exit_code == 1  # every feed failed
+    assert len(server.requests_for("/busy.xml")) == 2
+    assert "every feed failed" in result.stderr
+
+
+def test_every_feed_failing_exits_1_and_keeps_the_store(
+    newsroom: Path, server: FixtureServer, env: dict[str, str]
+) -> None:
+    fetch_json(newsroom, env)
+    for route in server.routes.values():
+        route.status, route.body = 503, b"down"
+
+    result = invoke(["fetch", "--feeds", str(newsroom), "--format", "json", *WINDOW], env)
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert stored(env, "SELECT count(*) FROM items") == [(8,)]
+    failures = dict(stored(env, "SELECT name, consecutive_failures FROM feeds"))
+    assert failures["Policy Wire"] == 1
+
+
+def test_show_prints_the_stored_digest_without_the_network(
+    newsroom: Path, server: FixtureServer, env: dict[str, str]
+) -> None:
+    fetched = fetch_json(newsroom, env)
+    server.close()
+
+    result = invoke(["show", "--feeds", str(newsroom), "--format", "json", *WINDOW], env)
+
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert [item["id"] for item in shown["items"]] == [item["id"] for item in fetched["items"]]
+    assert [feed["status"] for feed in shown["feeds"]] == ["ok", "ok", "ok"]
+
+
+def test_the_window_selects_by_publication_time(newsroom: Path, env: dict[str, str]) -> None:
+    fetch_json(newsroom, env)
+
+    result = invoke(
+        [
+            "show",
+            "--feeds",
+            str(newsroom),
+            "--format",
+            "json",
+            "--since",
+            "2026-11-24",
+            "--until",
+            "2026-11-24",
+        ],
+        env,
+    )
+
+    published = [item["published"][:10] for item in json.loads(result.stdout)["items"]]
+    assert published and set(published) == {"2026-11-24"}
+
+
+def test_output_file_is_written_instead_of_stdout(
+    newsroom: Path, tmp_path: Path, env: dict[str, str]
+) -> None:
+    target = tmp_path / "out" / "digest.txt"
+    target.parent.mkdir()
+
+    result = invoke(["fetch", "--feeds", str(newsroom), "-o", str(target), *WINDOW], env)
+
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "Wyoming" in target.read_text()
+    assert [path.name for path in target.parent.iterdir()] == ["digest.txt"]
+
+
+def test_text_through_a_pipe_has_no_escape_bytes(newsroom: Path, env: dict[str, str]) -> None:
+    done = run_digest(["fetch", "--feeds", str(newsroom), *WINDOW], env)
+
+    assert done.returncode == 0, done.stderr
+    assert b"\x1b" not in done.stdout
+    assert b"\x1b" not in done.stderr
+    lines = done.stdout.decode().splitlines()
+    assert lines[0] == "CRYPTO POLICY DIGEST"
+    assert all(len(line) <= 78 or line.strip().startswith("http") for line in lines)
+    assert done.stderr == b""  # nothing to warn about, and no progress display off a terminal
+
+
+def test_hostile_feed_text_is_plain_text(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Evil</title>
+    <item><title>[bold red]Markup[/] \x1b]8;;http://x\x1b\\\\link&#x1b;[31m red &#x202e;txet</title>
+    <link>{server.base}/evil</link>
+    <description>&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;Bold&lt;/b&gt; words</description>
+    <pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"""
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Evil": server.add("/evil.xml", rss.replace("\x1b", ""))})
+
+    for fmt in ("text", "json", "rich"):
+        done = run_digest(["fetch", "--no-extract", "--feeds", str(feeds), "--format", fmt, *WINDOW], env)
+        assert done.returncode == 0, done.stderr
+        out = done.stdout.decode()
+        assert "\u202e" not in out
+        assert "alert(1)" not in out
+        assert "Bold words" in out
+        assert "[bold red]Markup[/]" in out
+        if fmt != "rich":
+            assert "\x1b" not in out
