@@ -7,7 +7,10 @@ import contextlib
 import dataclasses
 import email.utils
 import random
+import socket
+import ssl
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -210,16 +213,13 @@ def _retry_after(value: str | None) -> float | None:
 def _describe(error: httpx.HTTPError) -> str:
     """A network error as a sentence a person can act on."""
     text = str(error) or type(error).__name__
-    lowered = text.lower()
     if isinstance(error, httpx.ConnectError):
-        if any(
-            marker in lowered
-            for marker in ("name or service not known", "nodename nor servname", "name resolution")
-        ):
+        causes = list(_causes(error))
+        if any(isinstance(cause, socket.gaierror) for cause in causes):
             return "could not resolve host"
-        if "refused" in lowered:
+        if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
             return "connection refused"
-        if "certificate" in lowered or "ssl" in lowered:
+        if any(isinstance(cause, ssl.SSLError) for cause in causes):
             return f"TLS handshake failed ({text})"
         return f"could not connect ({text})"
     if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError):
@@ -227,3 +227,10 @@ def _describe(error: httpx.HTTPError) -> str:
     if isinstance(error, httpx.UnsupportedProtocol):
         return "not an http or https URL"
     return text
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    seen: BaseException | None = error
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__ or seen.__context__

@@ -40,9 +40,9 @@ _TRACKING_PARAMS = frozenset(
     }
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-# feedparser flags a feed as "bozo" when it had to guess the encoding; the entries are fine,
-# so that alone is not worth a warning under cron.
-_HARMLESS_BOZO = ("CharacterEncodingOverride",)
+# feedparser flags a feed as "bozo" when the server mislabelled it (wrong charset, a text/html
+# or missing content type); the entries are fine, so that alone is not worth a cron warning.
+_HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,129 @@
+"""The command line as a user meets it: help, version, streams, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
+
+from digest import __version__
+
+COMMANDS = [[], ["fetch"], ["show"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "digest")
+def test_every_command_has_help(command: list[str], env: dict[str, str]) -> None:
+    result = invoke([*command, "--help"], env)
+
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+def test_version_and_python_dash_m(env: dict[str, str]) -> None:
+    done = run_digest(["--version"], env)
+
+    assert done.returncode == 0
+    assert done.stdout.decode().strip() == f"digest {__version__}"
+
+
+def test_a_bad_option_is_a_usage_error(env: dict[str, str]) -> None:
+    assert invoke(["fetch", "--format", "pdf"], env).exit_code == 2
+    assert invoke(["show", "--days", "0"], env).exit_code == 2
+    result = invoke(["show", "--since", "last tuesday"], env)
+    assert result.exit_code == 2
+    assert "ISO 8601" in result.output
+
+
+def test_show_before_any_fetch_says_so(tmp_path: Path, env: dict[str, str]) -> None:
+    feeds = write_feeds(tmp_path / "feeds.toml", {"W": "https://x.example/rss"})
+
+    result = invoke(["show", "--feeds", str(feeds)], env)
+
+    assert result.exit_code == 1
+    assert "run `digest fetch` first" in result.stderr
+
+
+def test_an_unusable_store_exits_1_with_one_line(tmp_path: Path, env: dict[str, str]) -> None:
+    feeds = write_feeds(tmp_path / "feeds.toml", {"W": "https://x.example/rss"})
+    Path(env["DIGEST_DB"]).write_bytes(b"garbage" * 1000)
+
+    done = run_digest(["show", "--feeds", str(feeds)], env)
+
+    assert done.returncode == 1
+    assert done.stderr.decode().startswith("error: ")
+    assert b"Traceback" not in done.stderr
+    assert Path(env["DIGEST_DB"]).read_bytes() == b"garbage" * 1000
+
+
+def test_the_bundled_feeds_list_is_used_with_a_hint(tmp_path: Path, env: dict[str, str]) -> None:
+    # No feeds file anywhere. A dead proxy on loopback keeps every request off the internet:
+    # each bundled feed fails at once, but we learn the bundled list was used.
+    dead_proxy = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+    done = run_digest(["fetch", "--no-extract", "--format", "json"], env | dead_proxy, cwd=tmp_path)
+
+    stderr = done.stderr.decode()
+    assert "bundled feeds list" in stderr
+    assert stderr.count("connection refused") >= 12
+    assert done.returncode == 1
+
+
+def test_progress_is_drawn_only_on_a_terminal_and_never_on_stdout(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    server.add_fixture_articles()
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
+    leader, follower = pty.openpty()
+    full_env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TERM": "xterm-256color"} | env
+    with subprocess.Popen(
+        [sys.executable, "-m", "digest", "fetch", "--feeds", str(feeds), "--format", "json", *WINDOW],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=full_env,
+    ) as process:
+        os.close(follower)
+        stdout, _ = process.communicate(timeout=120)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(leader)
+
+    assert process.returncode == 0
+    assert b"feeds" in drawn and b"articles" in drawn
+    assert len(json.loads(stdout)["items"]) == 4
+
+
+def test_quiet_draws_no_progress_even_on_a_terminal(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
+    leader, follower = pty.openpty()
+    full_env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env
+    with subprocess.Popen(
+        [sys.executable, "-m", "digest", "fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=full_env,
+    ) as process:
+        os.close(follower)
+        process.communicate(timeout=120)
+    os.set_blocking(leader, False)
+    try:
+        drawn = os.read(leader, 65536)
+    except OSError:
+        drawn = b""
+    os.close(leader)
+
+    assert process.returncode == 0
+    assert drawn == b""

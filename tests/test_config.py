@@ -1,0 +1,127 @@
+"""The feeds file: every mistake is one line naming the file, the line and the problem; exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import invoke, run_digest
+
+from digest import config
+from digest.errors import ConfigError
+
+GOOD_FEED = '[[feeds]]\nname = "Ledger"\nurl = "https://example.org/feed"\n'
+
+BAD_FILES = [
+    pytest.param('[[feeds]]\nname = "Ledger\nurl = "https://x.org"\n', 2, "invalid TOML", id="syntax"),
+    pytest.param(GOOD_FEED + "colour = 'blue'\n", 4, "unknown key 'colour'", id="unknown-feed-key"),
+    pytest.param("[settings]\nspeed = 3\n\n" + GOOD_FEED, 2, "unknown key 'speed'", id="unknown-setting"),
+    pytest.param("[extras]\nx = 1\n\n" + GOOD_FEED, 1, "unknown key 'extras'", id="unknown-table"),
+    pytest.param('[[feeds]]\nname = "Ledger"\n', 1, "has no url", id="missing-url"),
+    pytest.param('[[feeds]]\nname = "L"\nurl = "ftp://x.org/f"\n', 3, "http or https", id="ftp-url"),
+    pytest.param('[[feeds]]\nname = "L"\nurl = "not a url"\n', 3, "http or https", id="not-a-url"),
+    pytest.param('[[feeds]]\nurl = "https://x.org/f"\n', 1, "needs a name", id="missing-name"),
+    pytest.param(
+        GOOD_FEED + '\n[[feeds]]\nname = "ledger"\nurl = "https://y.org/f"\n',
+        6,
+        "duplicate feed name",
+        id="duplicate-name",
+    ),
+    pytest.param(
+        GOOD_FEED + '\n[[feeds]]\nname = "Other"\nurl = "https://example.org/feed"\n',
+        7,
+        "duplicate feed url",
+        id="duplicate-url",
+    ),
+    pytest.param(GOOD_FEED + "extract = 'yes'\n", 4, "extract must be true or false", id="extract-not-bool"),
+    pytest.param("[settings]\ndays = 0\n\n" + GOOD_FEED, 2, "settings.days", id="days-zero"),
+    pytest.param("[settings]\ntimeout = 'fast'\n\n" + GOOD_FEED, 2, "settings.timeout", id="timeout-text"),
+    pytest.param(
+        "[settings]\nconcurrency = 1000\n\n" + GOOD_FEED, 2, "settings.concurrency", id="concurrency"
+    ),
+    pytest.param("title = 'x'\n", 1, "unknown key 'title'", id="no-feeds-unknown"),
+    pytest.param("", None, "no [[feeds]] listed", id="empty"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "problem"), BAD_FILES)
+def test_a_bad_feeds_file_exits_2_with_file_line_and_problem(
+    tmp_path: Path, env: dict[str, str], text: str, line: int | None, problem: str
+) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(text, encoding="utf-8")
+
+    result = invoke(["fetch", "--feeds", str(feeds)], env)
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [message] = result.stderr.splitlines()
+    where = f"{feeds}:{line}:" if line else f"{feeds}:"
+    assert message.startswith(f"error: {where}")
+    assert problem in message
+
+
+def test_a_config_error_in_a_real_process_has_no_traceback(tmp_path: Path, env: dict[str, str]) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text("[[feeds]\n", encoding="utf-8")
+
+    done = run_digest(["show", "--feeds", str(feeds)], env)
+
+    assert done.returncode == 2
+    assert b"Traceback" not in done.stderr
+    assert done.stderr.decode().count("\n") == 1
+
+
+def test_a_missing_feeds_file_is_a_config_error(tmp_path: Path, env: dict[str, str]) -> None:
+    result = invoke(["fetch", "--feeds", str(tmp_path / "nope.toml")], env)
+
+    assert result.exit_code == 2
+    assert "no such feeds file" in result.stderr
+
+
+def test_a_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_bytes(b"\xff\xfe[[feeds]]")
+
+    with pytest.raises(ConfigError, match="cannot read"):
+        config.load(feeds)
+
+
+def test_settings_and_feeds_are_read() -> None:
+    text = (
+        '[settings]\ndays = 7\ntimeout = 5\nconcurrency = 4\nuser_agent = "me"\n\n'
+        + GOOD_FEED
+        + 'extract = false\n\n[[feeds]]\nname = "B"\nurl = " http://b.org/rss "\n'
+    )
+
+    feed_list = config.parse(text, Path("feeds.toml"))
+
+    assert (feed_list.settings.days, feed_list.settings.timeout) == (7, 5.0)
+    assert (feed_list.settings.concurrency, feed_list.settings.user_agent) == (4, "me")
+    assert [(f.name, f.url, f.extract) for f in feed_list.feeds] == [
+        ("Ledger", "https://example.org/feed", False),
+        ("B", "http://b.org/rss", True),
+    ]
+
+
+def test_the_bundled_feeds_file_is_valid_and_broad() -> None:
+    feed_list = config.load(config.bundled_feeds())
+
+    assert len(feed_list.feeds) >= 12
+    assert all(feed.url.startswith("https://") for feed in feed_list.feeds)
+
+
+def test_feeds_file_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user_dir = tmp_path / "config"
+    user_dir.mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DIGEST_FEEDS", raising=False)
+
+    assert config.locate(None, user_dir) == (config.bundled_feeds(), True)
+    (user_dir / "feeds.toml").write_text(GOOD_FEED)
+    assert config.locate(None, user_dir) == (user_dir / "feeds.toml", False)
+    (tmp_path / "feeds.toml").write_text(GOOD_FEED)
+    assert config.locate(None, user_dir) == (Path("feeds.toml"), False)
+    monkeypatch.setenv("DIGEST_FEEDS", "/elsewhere.toml")
+    assert config.locate(None, user_dir) == (Path("/elsewhere.toml"), False)
+    assert config.locate(Path("given.toml"), user_dir) == (Path("given.toml"), False)
