@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -65,20 +64,19 @@ class _Silent:
 
 @dataclass
 class _Batch:
-    """Finished work waiting for its transaction; flushed by size or age, and at the end."""
+    """Finished work waiting for its transaction: flushed by size, on a clock, and at the end."""
 
     store: Store
     items: list[Item] = field(default_factory=list)
     sightings: list[Sighting] = field(default_factory=list)
     checks: list[FeedCheck] = field(default_factory=list)
-    started: float = field(default_factory=time.monotonic)
 
     def add(self, item: Item | None = None, sighting: Sighting | None = None) -> None:
         if item is not None:
             self.items.append(item)
         if sighting is not None:
             self.sightings.append(sighting)
-        if len(self.items) >= BATCH_SIZE or time.monotonic() - self.started > BATCH_SECONDS:
+        if len(self.items) >= BATCH_SIZE:
             self.flush()
 
     def check(self, check: FeedCheck) -> None:
@@ -88,7 +86,6 @@ class _Batch:
         if self.items or self.sightings or self.checks:
             self.store.save(self.items, self.sightings, self.checks)
         self.items, self.sightings, self.checks = [], [], []
-        self.started = time.monotonic()
 
 
 def run(
@@ -119,7 +116,11 @@ class _Run:
                 user_agent=self.options.user_agent,
             ) as fetcher:
                 self.fetcher = fetcher
-                results = await asyncio.gather(*(self.one_feed(feed) for feed in feeds))
+                flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS))
+                try:
+                    results = await asyncio.gather(*(self.one_feed(feed) for feed in feeds))
+                finally:
+                    flusher.cancel()
         finally:
             # Finished work is kept whatever stopped the run.
             self.batch.flush()
@@ -127,11 +128,20 @@ class _Run:
                 self.pool.shutdown(wait=False, cancel_futures=True)
         return RunReport(tuple(results), self.extracted, self.not_extracted)
 
+    async def _flush_every(self, seconds: float) -> None:
+        """Commit finished work on a clock too, so a slow straggler never holds back the rest."""
+        while True:
+            await asyncio.sleep(seconds)
+            self.batch.flush()
+
     async def one_feed(self, feed: Feed) -> FeedResult:
         try:
             result, validators = await self._feed(feed)
         except FetchError as error:
             result, validators = FeedResult(feed.name, feed.url, FeedStatus.ERROR, error.message), None
+        except Exception as error:  # noqa: BLE001 - one feed's bug must not stop the other feeds
+            problem = f"internal error ({type(error).__name__}: {error})"
+            result, validators = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem), None
         self.batch.check(FeedCheck(feed, result, datetime.now(UTC), validators))
         self.observer.feed_done(result)
         return result

@@ -45,12 +45,25 @@ class FixtureServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[Hit] = []
+        self.peak = 0  # the most requests the server was answering at once
+        self._active = 0
+        self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
+                with server._lock:
+                    server._active += 1
+                    server.peak = max(server.peak, server._active)
+                try:
+                    self._get()
+                finally:
+                    with server._lock:
+                        server._active -= 1
+
+            def _get(self) -> None:
                 server.hits.append(Hit(self.path, {k.lower(): v for k, v in self.headers.items()}))
                 route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
                 if route is None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -306,3 +311,77 @@ def test_hostile_feed_text_is_plain_text(server: FixtureServer, tmp_path: Path, 
         assert "[bold red]Markup[/]" in out
         if fmt != "rich":
             assert "\x1b" not in out
+
+
+def many_links_feed(server: FixtureServer, count: int) -> str:
+    """An RSS feed of `count` distinct stories, all on the fixture server's one host."""
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{server.base}/articles/a1.html?story={n}</link>"
+        f"<pubDate>Mon, 23 Nov 2026 10:{n:02d}:00 GMT</pubDate></item>"
+        for n in range(count)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>{items}</channel></rss>'
+
+
+@pytest.mark.parametrize(("concurrency", "peak"), [(16, 4), (2, 2)])
+def test_requests_to_one_host_are_bounded(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str], concurrency: int, peak: int
+) -> None:
+    server.add_fixture_articles()
+    server.routes["/articles/a1.html"].delay = 0.3
+    feeds = write_feeds(
+        tmp_path / "feeds.toml", {"Many": server.add("/many.xml", many_links_feed(server, 12))}
+    )
+
+    result = invoke(["fetch", "--feeds", str(feeds), "--concurrency", str(concurrency), *WINDOW], env)
+
+    assert result.exit_code == 0
+    assert len(server.requests_for("/articles/a1.html")) == 12
+    assert server.peak == peak
+
+
+def test_requests_say_who_is_asking(newsroom: Path, server: FixtureServer, env: dict[str, str]) -> None:
+    fetch_json(newsroom, env)
+
+    agents = {hit.headers["user-agent"] for hit in server.hits}
+    assert len(agents) == 1
+    assert agents.pop().startswith("digest/")
+
+
+def test_redirects_are_followed_up_to_five(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    server.add_fixture_articles()
+    target = server.add_fixture_feed("/real.xml", "rss2.xml")
+    server.add("/moved.xml", status=301, headers={"Location": "/moved-again.xml"})
+    server.add("/moved-again.xml", status=302, headers={"Location": target})
+    loop = server.add("/loop.xml", status=302, headers={"Location": "/loop.xml"})
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Moved": server.base + "/moved.xml", "Loop": loop})
+
+    digest = json.loads(invoke(["fetch", "--feeds", str(feeds), "--format", "json", *WINDOW], env).stdout)
+
+    status = {feed["name"]: (feed["status"], feed["error"]) for feed in digest["feeds"]}
+    assert status == {"Moved": ("ok", None), "Loop": ("error", "more than 5 redirects")}
+    assert len(digest["items"]) == 4
+
+
+def test_items_are_committed_while_the_run_goes_on(
+    newsroom: Path, server: FixtureServer, env: dict[str, str]
+) -> None:
+    server.routes["/articles/a8.html"].delay = 8  # one straggler holds the run open
+    with subprocess.Popen(
+        [sys.executable, "-m", "digest", "fetch", "-q", "--feeds", str(newsroom), *WINDOW],
+        env={"PATH": os.environ["PATH"], "HOME": str(newsroom.parent)} | env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as process:
+        committed_while_running = 0
+        deadline = time.monotonic() + 6  # the straggler is still on its way until 8 s
+        while time.monotonic() < deadline and committed_while_running < 7:
+            time.sleep(0.2)
+            with contextlib.suppress(sqlite3.Error):
+                committed_while_running = stored(env, "SELECT count(*) FROM items")[0][0]
+        process.wait(timeout=60)
+    assert process.returncode == 0
+    assert committed_while_running == 7  # everything but the straggler, before the run ended
+    assert stored(env, "SELECT count(*) FROM items") == [(8,)]
