@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from multiprocessing.context import BaseContext
 
 from digest.models import Article
 from digest.plaintext import clean_text, one_line
@@ -14,12 +17,18 @@ MIN_ARTICLE_CHARS = 400
 
 
 def start_pool(workers: int | None = None) -> ProcessPoolExecutor:
-    """A process pool sized to the cores: extraction is CPU-bound and holds the GIL."""
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_warm_up)
+    """A process pool sized to the cores: extraction is CPU-bound and holds the GIL.
 
-
-def _warm_up() -> None:
-    import trafilatura  # noqa: F401, PLC0415 - pay the import once per worker, not per page
+    Workers come from a fork server rather than a fork of this process: by now the event loop
+    has resolver threads, and forking a threaded process can deadlock. The server imports
+    trafilatura once, so every worker starts with it loaded."""
+    context: BaseContext
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(["digest.extract", "trafilatura"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
 
 
 def extract_article(html: bytes, url: str) -> Article | None:
@@ -43,7 +52,7 @@ def extract_article(html: bytes, url: str) -> Article | None:
         text=text,
         title=_field(document, "title"),
         author=_field(document, "author"),
-        date=_field(document, "date"),
+        published=_date(_field(document, "date")),
         site_name=_field(document, "sitename"),
     )
 
@@ -51,3 +60,11 @@ def extract_article(html: bytes, url: str) -> Article | None:
 def _field(document: object, name: str) -> str | None:
     value = getattr(document, name, None)
     return one_line(str(value)) or None if value else None
+
+
+def _date(text: str | None) -> datetime | None:
+    """trafilatura gives the page's date as YYYY-MM-DD; midnight UTC is as precise as it gets."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None

@@ -71,7 +71,7 @@ class Article:
     text: str
     title: str | None = None
     author: str | None = None
-    date: str | None = None
+    published: datetime | None = None  # the page's own date, when it gives one
     site_name: str | None = None
 
 

@@ -223,7 +223,8 @@ def _item(entry: Entry, feed: Feed, article: Article | None, now: datetime) -> I
         text=body,
         feed=feed.name,
         feeds=(feed.name,),
-        published=entry.published or now,
+        # A feed without dates: the page's own date, else when we first saw the story.
+        published=min(entry.published or (article and article.published) or now, now),
         extracted=article is not None,
         tags=Tags(),  # the tagger fills these once it lands
         author=entry.author or (article.author if article else None),

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -385,3 +386,21 @@ def test_items_are_committed_while_the_run_goes_on(
     assert process.returncode == 0
     assert committed_while_running == 7  # everything but the straggler, before the run ended
     assert stored(env, "SELECT count(*) FROM items") == [(8,)]
+
+
+def test_an_undated_entry_takes_the_page_date(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    server.add_fixture_articles()
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Undated</title>
+    <item><title>Hainan pilot</title><link>{server.base}/articles/a2.html</link></item>
+    <item><title>No page</title><link>{server.base}/articles/gone.html</link></item>
+    </channel></rss>"""
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Undated": server.add("/undated.xml", rss)})
+
+    digest = fetch_json(feeds, env, "--since", "2000-01-01", "--until", "2100-01-01")
+
+    published = {item["title"]: item["published"] for item in digest["items"]}
+    assert published["Hainan pilot"] == "2026-11-21T00:00:00+00:00"
+    first_seen = datetime.fromisoformat(published["No page"])
+    assert timedelta(0) <= datetime.now(UTC) - first_seen < timedelta(minutes=5)
