@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,36 +17,46 @@ _TOP_KEYS = frozenset({"settings", "feeds"})
 _SETTINGS_KEYS = frozenset({"days", "timeout", "concurrency", "user_agent"})
 _FEED_KEYS = frozenset({"name", "url", "extract"})
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+_HEADER = re.compile(r"\[\[?\s*([^\]#]+?)\s*\]\]?")
+_KEY = re.compile(r"""["']?([A-Za-z0-9_-]+)["']?\s*=""")
 
 
-@dataclass(frozen=True, slots=True)
 class _Source:
-    """The file being validated, so every error can point at a line in it."""
+    """The file being validated, so every error can point at a line in it.
 
-    path: Path
-    text: str
+    tomllib keeps no positions, so one pass over the text notes where each table starts and
+    where each key is set in it; errors look lines up there instead of re-scanning."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self._lines: dict[tuple[str | None, int, str], int] | None = None
 
     def fail(self, problem: str, line: int | None = None) -> ConfigError:
         where = f"{self.path}:{line}" if line else str(self.path)
         return ConfigError(f"{where}: {problem}")
 
     def line_of(self, key: str, table: str | None = None, index: int = 0) -> int | None:
-        """Where `key` is set: inside the `index`-th `[table]`/`[[table]]`, or at the top."""
-        seen = -1
-        inside = table is None
+        """Where `key` is set in the `index`-th `[table]` or `[[table]]` (the top level when
+        `table` is None); with an empty `key`, where that table's header is."""
+        if self._lines is None:
+            self._lines = self._index()
+        return self._lines.get((table, index, key))
+
+    def _index(self) -> dict[tuple[str | None, int, str], int]:
+        lines: dict[tuple[str | None, int, str], int] = {}
+        seen: dict[str, int] = {}
+        table: str | None = None
+        index = 0
         for number, raw in enumerate(self.text.splitlines(), start=1):
             line = raw.strip()
-            if line.startswith("["):
-                name = line.strip("[] \t").split("#")[0].strip().strip("]").strip()
-                if name == table:
-                    seen += 1
-                inside = name == table and seen == index
-                if inside and key == "":
-                    return number
-                continue
-            if inside and re.match(rf'["\']?{re.escape(key)}["\']?\s*=', line):
-                return number
-        return None
+            if header := _HEADER.match(line):
+                table = header[1].strip()
+                index = seen[table] = seen.get(table, -1) + 1
+                lines.setdefault((table, index, ""), number)
+            elif key := _KEY.match(line):
+                lines.setdefault((table, index, key[1]), number)
+        return lines
 
 
 def load(path: Path, *, bundled: bool = False) -> FeedList:
