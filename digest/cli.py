@@ -6,24 +6,24 @@ import contextlib
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 from rich.console import Console
 
 from digest import __version__
 from digest.errors import ConfigError, DigestError
+from digest.plaintext import one_line, shorten
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from digest.models import Digest, FeedList, FeedResult, Filters, RunReport, Window
+    from digest.models import Digest, FeedList, FeedResult, Filters, RunReport, Tags, Window
     from digest.pipeline import Observer
     from digest.store import Store
 
@@ -80,7 +80,8 @@ DbOption = Annotated[
     Path | None, typer.Option("--db", envvar="DIGEST_DB", help="The SQLite store.", show_default=False)
 ]
 DaysOption = Annotated[
-    int | None, typer.Option("--days", min=1, help="The window: the last N days up to now. [default: 14]")
+    int | None,
+    typer.Option("--days", min=1, max=36500, help="The window: the last N days up to now. [default: 14]"),
 ]
 SinceOption = Annotated[
     str | None, typer.Option("--since", help="Window start (ISO 8601 date or date-time).")
@@ -109,11 +110,19 @@ TopicOption = Annotated[
 class _View:
     """The options that say which digest to print and how, resolved once at the edge."""
 
-    window: Window
+    days: int
+    since: datetime | None
+    until: datetime | None
     filters: Filters
     format: Format
     explicit_format: bool
     output: Path | None
+
+    def window(self) -> Window:
+        """The window as of now: `fetch` asks after its run, so what it stored is inside."""
+        from digest import compose  # noqa: PLC0415
+
+        return compose.window(datetime.now(UTC), days=self.days, since=self.since, until=self.until)
 
 
 def _view(
@@ -127,38 +136,49 @@ def _view(
     regions: list[str] | None,
     topics: list[str] | None,
 ) -> _View:
-    from digest import compose  # noqa: PLC0415
-    from digest.models import Filters  # noqa: PLC0415
+    from digest.models import TOPICS, Filters  # noqa: PLC0415
 
-    now = datetime.now(UTC)
+    for name in topics or ():
+        if name not in TOPICS:
+            raise typer.BadParameter(f"{name!r} is not one of {', '.join(TOPICS)}", param_hint="--topic")
     start = _moment(since, "--since") if since else None
     end = _moment(until, "--until", end_of_day=True) if until else None
-    if start and end and start >= end:
-        raise typer.BadParameter("--since must be before --until")
-    chosen = fmt or (Format.RICH if sys.stdout.isatty() and output is None else Format.TEXT)
-    return _View(
-        window=compose.window(now, days=days, since=start, until=end),
+    if start and start >= (end or datetime.now(UTC)):
+        raise typer.BadParameter("the window must start before it ends", param_hint="--since")
+    chosen = fmt or (Format.RICH if _is_terminal(sys.stdout) and output is None else Format.TEXT)
+    view = _View(
+        days=days,
+        since=start,
+        until=end,
         filters=Filters(policy_only=policy_only, regions=tuple(regions or ()), topics=tuple(topics or ())),
         format=chosen,
         explicit_format=fmt is not None,
         output=output,
     )
+    try:
+        view.window()
+    except OverflowError:
+        raise typer.BadParameter(f"{days} days reach before the year 1", param_hint="--days") from None
+    return view
 
 
 def _moment(text: str, option: str, *, end_of_day: bool = False) -> datetime:
     """An ISO 8601 date or date-time; without an offset it is local time, as a person means it."""
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        if len(text.strip()) <= 10 and end_of_day:  # a date: the window includes that whole day
+            moment = datetime.combine(moment.date() + timedelta(days=1), time())
+        if moment.tzinfo is None:
+            moment = moment.astimezone()
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError, OSError):
         raise typer.BadParameter(
-            f"{text!r} is not an ISO 8601 date or date-time", param_hint=option
+            f"{text!r} is not an ISO 8601 date or date-time this tool can use", param_hint=option
         ) from None
-    date_only = len(text.strip()) <= 10
-    if date_only and end_of_day:
-        moment = datetime.combine(moment.date() + timedelta(days=1), time())
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC)
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    return stream is not None and stream.isatty()
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -195,6 +215,7 @@ def fetch(
     """Fetch every feed, extract and store new articles, then print the digest."""
     with _errors(verbose):
         from digest import pipeline  # noqa: PLC0415 - heavy imports only for the commands that need them
+        from digest.tagging import Tagger  # noqa: PLC0415
 
         feed_list = _feed_list(feeds, quiet=quiet)
         settings = feed_list.settings
@@ -214,9 +235,10 @@ def fetch(
             extract=not no_extract,
             user_agent=settings.user_agent,
         )
+        tagger = Tagger(feed_list.vocabulary)
         with _open_store(db) as store:
             with _progress(len(feed_list.feeds), quiet=quiet) as observer:
-                report = pipeline.run(feed_list.feeds, store, options, observer)
+                report = pipeline.run(feed_list.feeds, store, options, tagger, observer)
             _warn_about(report, verbose=verbose)
             if report.all_failed:
                 _fail("every feed failed; nothing was fetched", Exit.FAILURE)
@@ -259,6 +281,60 @@ def show(
         _emit(digest, view)
 
 
+@app.command()
+def explain(
+    item: Annotated[str, typer.Argument(help="The item's id, its URL, or the start of its title.")],
+    db: DbOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+) -> None:
+    """Show one stored item with its tags and the evidence for each."""
+    with _errors(verbose):
+        from digest.render import explain as explained  # noqa: PLC0415
+
+        path = _db_path(db)
+        if not path.exists():
+            _fail(f"no store at {path} yet; run `digest fetch` first", Exit.FAILURE)
+        with _open_store(path) as store:
+            found = store.find_items(item)
+        if not found:
+            _fail(f"no stored item matches {item!r} (by id, URL or title start)", Exit.FAILURE)
+        if len(found) > 1:
+            choices = "; ".join(f"{match.id} {shorten(one_line(match.title), 50)}" for match in found[:5])
+            _fail(f"{len(found)} items match {item!r}; give one of their ids: {choices}", Exit.FAILURE)
+        _write_stdout(explained.render(found[0]))
+
+
+@app.command()
+def retag(
+    feeds: FeedsOption = None,
+    db: DbOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+) -> None:
+    """Tag every stored item again from its stored text (no network), e.g. after new [[regions]]."""
+    with _errors(verbose):
+        from digest.tagging import Tagger  # noqa: PLC0415
+
+        feed_list = _feed_list(feeds, quiet=True)
+        path = _db_path(db)
+        if not path.exists():
+            _fail(f"no store at {path} yet; run `digest fetch` first", Exit.FAILURE)
+        tagger = Tagger(feed_list.vocabulary)
+        count = policy = 0
+        with _open_store(path) as store:
+            batch: list[tuple[str, Tags]] = []
+            for uid, title, summary, text in store.texts():
+                tags = tagger.tag(title, summary, text)
+                batch.append((uid, tags))
+                count, policy = count + 1, policy + tags.policy
+                if len(batch) >= 500:
+                    store.retag(batch)
+                    batch = []
+            store.retag(batch)
+        if not quiet:
+            stderr.print(f"retagged {count} items: {policy} about policy", markup=False)
+
+
 # -- the edges: files, store, streams ----------------------------------------------------------
 
 
@@ -296,23 +372,37 @@ def _open_store(db: Path | None) -> Iterator[Store]:
 def _digest(store: Store, view: _View, feeds: Sequence[FeedResult]) -> Digest:
     from digest import compose  # noqa: PLC0415
 
-    now = datetime.now(UTC)
-    return compose.compose(store.items_in(view.window), feeds, view.window, view.filters, now)
+    window = view.window()
+    return compose.compose(store.items_in(window), feeds, window, view.filters, window.end)
 
 
 def _emit(digest: Digest, view: _View) -> None:
     text = _rendered(digest, view)
     if view.output is not None:
         _write_atomically(view.output, text)
-        return
+    else:
+        _write_stdout(text)
+
+
+def _write_stdout(text: str) -> None:
+    if sys.stdout is None:
+        raise DigestError("cannot write the digest: standard output is closed")
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader (`head`, a closed mailer) went away: not an error worth a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _abandon_stdout()
         raise typer.Exit(Exit.OK) from None
+    except OSError as error:
+        _abandon_stdout()
+        raise DigestError(f"cannot write the digest ({error.strerror or error})") from None
+
+
+def _abandon_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _rendered(digest: Digest, view: _View) -> str:
@@ -323,7 +413,7 @@ def _rendered(digest: Digest, view: _View) -> str:
     if view.format is Format.RICH:
         from digest.render import rich  # noqa: PLC0415
 
-        to_terminal = view.output is None and sys.stdout.isatty()
+        to_terminal = view.output is None and _is_terminal(sys.stdout)
         buffer = io.StringIO()
         console = Console(
             file=buffer,
@@ -339,18 +429,28 @@ def _rendered(digest: Digest, view: _View) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Readers of `path` see the old digest or the new one, never half of one."""
-    directory = path.parent if str(path.parent) else Path()
+    """Readers of `path` see the old digest or the new one, never half of one.
+
+    The file keeps its mode (or gets the umask's), and a symlink keeps pointing at it."""
+    target = path.resolve()
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", delete=False
-        ) as handle:
+        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
-        Path(handle.name).replace(path)
+        temporary.chmod(mode)  # os.open's mode is itself filtered by the umask
+        temporary.replace(target)
     except OSError as error:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            Path(handle.name).unlink()
+        with contextlib.suppress(OSError):
+            temporary.unlink()
         raise DigestError(f"{path}: cannot write the digest ({error.strerror or error})") from None
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _warn_about(report: RunReport, *, verbose: bool) -> None:

@@ -11,9 +11,23 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from digest.errors import ConfigError
-from digest.models import DEFAULT_CONCURRENCY, DEFAULT_DAYS, DEFAULT_TIMEOUT, Feed, FeedList, Settings
+from digest.models import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_DAYS,
+    DEFAULT_TIMEOUT,
+    TOPICS,
+    CustomRegion,
+    Feed,
+    FeedList,
+    Settings,
+    Vocabulary,
+)
 
-_TOP_KEYS = frozenset({"settings", "feeds"})
+_TOP_KEYS = frozenset({"settings", "feeds", "regions", "topics"})
+_REGION_KEYS = frozenset({"code", "name", "aliases", "parent"})
+_TOPIC_KEYS = frozenset({"phrases"})
+# Contract codes: ISO 3166-1 (or EU), optionally ISO 3166-2's part, optionally a city slug.
+_REGION_CODE = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?(?:-[a-z0-9]+)?")
 _SETTINGS_KEYS = frozenset({"days", "timeout", "concurrency", "user_agent"})
 _FEED_KEYS = frozenset({"name", "url", "extract"})
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
@@ -70,6 +84,7 @@ def load(path: Path, *, bundled: bool = False) -> FeedList:
 
 
 def parse(text: str, path: Path, *, bundled: bool = False) -> FeedList:
+    text = text.removeprefix("\ufeff")  # editors on Windows like to start files with a BOM
     source = _Source(path, text)
     try:
         document = tomllib.loads(text)
@@ -83,7 +98,11 @@ def parse(text: str, path: Path, *, bundled: bool = False) -> FeedList:
             raise source.fail(f"unknown key {key!r}", source.line_of(key) or source.line_of("", key))
     settings = _settings(document.get("settings", {}), source)
     feeds = _feeds(document.get("feeds"), source)
-    return FeedList(source=path, settings=settings, feeds=feeds, bundled=bundled)
+    vocabulary = Vocabulary(
+        regions=_regions(document.get("regions", []), source),
+        topic_phrases=_topic_phrases(document.get("topics", {}), source),
+    )
+    return FeedList(source=path, settings=settings, feeds=feeds, bundled=bundled, vocabulary=vocabulary)
 
 
 def _settings(table: Any, source: _Source) -> Settings:
@@ -112,10 +131,13 @@ def _settings(table: Any, source: _Source) -> Settings:
 
 
 def _feeds(tables: Any, source: _Source) -> tuple[Feed, ...]:
-    if tables is None:
-        raise source.fail("no [[feeds]] listed")
+    if not tables:
+        raise source.fail("no [[feeds]] listed", source.line_of("feeds"))
     if not isinstance(tables, list):
-        raise source.fail("feeds must be an array of tables: write [[feeds]]", source.line_of("feeds"))
+        raise source.fail(
+            "feeds must be an array of tables: write [[feeds]]",
+            source.line_of("", "feeds") or source.line_of("feeds"),
+        )
     feeds: list[Feed] = []
     names: dict[str, int] = {}
     urls: dict[str, int] = {}
@@ -124,10 +146,11 @@ def _feeds(tables: Any, source: _Source) -> tuple[Feed, ...]:
         feed = _feed(table, index, header, source)
         if feed.name.casefold() in names:
             raise source.fail(f"duplicate feed name {feed.name!r}", source.line_of("name", "feeds", index))
-        if feed.url in urls:
+        same_url = _url_key(feed.url)
+        if same_url in urls:
             raise source.fail(f"duplicate feed url {feed.url!r}", source.line_of("url", "feeds", index))
         names[feed.name.casefold()] = index
-        urls[feed.url] = index
+        urls[same_url] = index
         feeds.append(feed)
     return tuple(feeds)
 
@@ -155,12 +178,82 @@ def _feed(table: Any, index: int, header: int | None, source: _Source) -> Feed:
     return Feed(name=name.strip(), url=url.strip(), extract=extract)
 
 
+def _regions(tables: Any, source: _Source) -> tuple[CustomRegion, ...]:
+    """`[[regions]]`: places the tagger should know, beyond the built-in gazetteer."""
+    if not isinstance(tables, list):
+        raise source.fail("regions must be an array of tables: write [[regions]]", source.line_of("regions"))
+    regions = []
+    for index, table in enumerate(tables):
+        header = source.line_of("", "regions", index)
+
+        def line(key: str, index: int = index, header: int | None = header) -> int | None:
+            return source.line_of(key, "regions", index) or header
+
+        if not isinstance(table, dict):
+            raise source.fail("each region must be a table: write [[regions]]", header)
+        for key in table:
+            if key not in _REGION_KEYS:
+                raise source.fail(f"unknown key {key!r} in region {index + 1}", line(key))
+        code, name = table.get("code"), table.get("name")
+        if not isinstance(code, str) or not _REGION_CODE.fullmatch(code):
+            raise source.fail(
+                f"region {index + 1}: code must look like CN, CN-BJ or CN-GD-shenzhen, got {code!r}",
+                line("code"),
+            )
+        if not isinstance(name, str) or not name.strip():
+            raise source.fail(f"region {code}: needs a name", line("name"))
+        aliases = table.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise source.fail(f"region {code}: aliases must be a list of names", line("aliases"))
+        parent = table.get("parent")
+        if parent is not None and (not isinstance(parent, str) or not code.startswith(parent + "-")):
+            raise source.fail(
+                f"region {code}: parent must be the start of its code, got {parent!r}", line("parent")
+            )
+        regions.append(CustomRegion(code, name.strip(), tuple(a.strip() for a in aliases), parent))
+    return tuple(regions)
+
+
+def _topic_phrases(table: Any, source: _Source) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`[topics.NAME]` with `phrases = [...]`: more ways to say one of the seven topics."""
+    if not isinstance(table, dict):
+        raise source.fail("topics must be tables: write [topics.regulation]", source.line_of("topics"))
+    extra = []
+    for topic, entry in table.items():
+        header = source.line_of("", f"topics.{topic}")
+        if topic not in TOPICS:
+            raise source.fail(f"unknown topic {topic!r}; the topics are {', '.join(TOPICS)}", header)
+        if not isinstance(entry, dict):
+            raise source.fail(f"topics.{topic} must be a table with phrases = [...]", header)
+        for key in entry:
+            if key not in _TOPIC_KEYS:
+                raise source.fail(
+                    f"unknown key {key!r} in [topics.{topic}]", source.line_of(key, f"topics.{topic}")
+                )
+        phrases = entry.get("phrases", [])
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise source.fail(
+                f"topics.{topic}.phrases must be a list of phrases",
+                source.line_of("phrases", f"topics.{topic}"),
+            )
+        extra.append((topic, tuple(p.strip() for p in phrases)))
+    return tuple(extra)
+
+
 def _is_web_url(url: str) -> bool:
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return False
     try:
         parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:
         return False
+
+
+def _url_key(url: str) -> str:
+    """Scheme and host are case-insensitive: HTTP://Example.com/f is http://example.com/f."""
+    parts = urlsplit(url)
+    return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
 
 
 def locate(explicit: Path | None, user_config_dir: Path) -> tuple[Path, bool]:

@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from multiprocessing.context import BaseContext
 
 from digest.models import Article
-from digest.plaintext import clean_text, one_line
+from digest.plaintext import clean_text, columns, one_line
 
 # Below this, what trafilatura found is a paywall notice, a bot wall or a cookie banner, not
-# the story; the feed's own summary is the better text then.
-MIN_ARTICLE_CHARS = 400
+# the story; the feed's own summary is the better text then. Counted in columns, so a Chinese,
+# Japanese or Korean character (two columns, about a word's worth) counts twice.
+MIN_ARTICLE_COLUMNS = 400
 
 
 def start_pool(workers: int | None = None) -> ProcessPoolExecutor:
@@ -46,7 +47,7 @@ def extract_article(html: bytes, url: str) -> Article | None:
     if document is None:
         return None
     text = clean_text(getattr(document, "text", None) or "")
-    if len(text) < MIN_ARTICLE_CHARS:
+    if columns(text) < MIN_ARTICLE_COLUMNS:
         return None
     return Article(
         text=text,

@@ -28,7 +28,9 @@ MAX_REDIRECTS = 5
 ATTEMPTS = 2  # one retry: enough to ride out a blip, not enough to hammer a sick server
 BACKOFF_SECONDS = 0.5
 RETRY_AFTER_CAP = 30.0
-USER_AGENT = f"digest/{__version__} (crypto policy news digest; +https://pypi.org/project/digest/)"
+# Some publishers (the US SEC among them) want a contact in the User-Agent: users add one with
+# `user_agent` in the feeds file's [settings].
+USER_AGENT = f"digest/{__version__} (crypto policy news digest; python-httpx)"
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -106,6 +108,14 @@ class Fetcher:
             try:
                 async with self._host_slots[host], self._slots:
                     download = await self._attempt(url, headers, max_bytes)
+                if (
+                    download.not_modified
+                    and "If-None-Match" not in headers
+                    and "If-Modified-Since" not in headers
+                ):
+                    raise FetchError(
+                        "answered 304 Not Modified to a request that was not conditional", status=304
+                    )
                 return _keep_validators(download, validators)
             except _Retry as retry:
                 if attempt == ATTEMPTS:
@@ -127,7 +137,7 @@ class Fetcher:
             raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
         except httpx.TimeoutException:
             raise FetchError(f"timed out after {self.timeout:g} s") from None
-        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as error:
+        except (httpx.ConnectError, httpx.ReadError) as error:
             raise _Retry(FetchError(_describe(error)), _backoff()) from None
         except httpx.HTTPError as error:
             raise FetchError(_describe(error)) from None
@@ -222,7 +232,9 @@ def _describe(error: httpx.HTTPError) -> str:
         if any(isinstance(cause, ssl.SSLError) for cause in causes):
             return f"TLS handshake failed ({text})"
         return f"could not connect ({text})"
-    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError):
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"the server sent an invalid response ({text})"
+    if isinstance(error, httpx.ReadError):
         return f"the server broke off the connection ({text})"
     if isinstance(error, httpx.UnsupportedProtocol):
         return "not an http or https URL"

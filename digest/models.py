@@ -33,6 +33,24 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomRegion:
+    """A region the user adds in the feeds file's `[[regions]]`."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The user's additions to the tagger: regions, and phrases per topic."""
+
+    regions: tuple[CustomRegion, ...] = ()
+    topic_phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (topic, phrases)
+
+
+@dataclass(frozen=True, slots=True)
 class FeedList:
     """A validated feeds file: where it came from, its settings and its feeds."""
 
@@ -40,6 +58,7 @@ class FeedList:
     settings: Settings
     feeds: tuple[Feed, ...]
     bundled: bool = False
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +100,27 @@ class Region:
     name: str
 
 
+TOPICS = (
+    "regulation",
+    "legislation",
+    "enforcement",
+    "cbdc",
+    "taxation",
+    "industrial-policy",
+    "public-sector-adoption",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a tag was given: the phrase matched, where it was found, and its sentence."""
+
+    tag: str  # a topic name, or a region code
+    phrase: str
+    where: str  # "title", "summary" or "body"
+    sentence: str
+
+
 @dataclass(frozen=True, slots=True)
 class Tags:
     """What an item is about; empty until the tagger has looked at it."""
@@ -88,6 +128,7 @@ class Tags:
     topics: tuple[str, ...] = ()
     regions: tuple[Region, ...] = ()
     primary_region: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
     @property
     def policy(self) -> bool:
@@ -186,6 +227,7 @@ class Sighting:
 
     item_url: str
     feed_url: str
+    feed_name: str
     guid: str | None
     seen_at: datetime
 

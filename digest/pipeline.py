@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -22,17 +23,20 @@ from digest.models import (
     Item,
     RunReport,
     Sighting,
-    Tags,
     Validators,
     item_id,
 )
 from digest.parse import parse_feed
 from digest.plaintext import shorten
 from digest.store import Store
+from digest.tagging import Tagger
 
 BATCH_SIZE = 25
 BATCH_SECONDS = 2.0
 SUMMARY_CHARS = 300
+# trafilatura needs ~0.1 s for a typical page; a page that takes this long is pathological,
+# and the story keeps its feed text rather than holding up the run.
+EXTRACT_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +93,20 @@ class _Batch:
 
 
 def run(
-    feeds: Sequence[Feed], store: Store, options: RunOptions, observer: Observer | None = None
+    feeds: Sequence[Feed],
+    store: Store,
+    options: RunOptions,
+    tagger: Tagger,
+    observer: Observer | None = None,
 ) -> RunReport:
-    return asyncio.run(_Run(store, options, observer or _Silent()).all(feeds))
+    return asyncio.run(_Run(store, options, tagger, observer or _Silent()).all(feeds))
 
 
 class _Run:
-    def __init__(self, store: Store, options: RunOptions, observer: Observer) -> None:
+    def __init__(self, store: Store, options: RunOptions, tagger: Tagger, observer: Observer) -> None:
         self.store = store
         self.options = options
+        self.tagger = tagger
         self.observer = observer
         self.batch = _Batch(store)
         self.now = datetime.now(UTC)
@@ -105,17 +114,18 @@ class _Run:
         # it instead of downloading it again.
         self.in_flight: dict[str, asyncio.Future[None]] = {}
         self.pool: Executor | None = None
+        self.workers = os.cpu_count() or 1
+        # Pages downloaded but not yet extracted wait in memory: bound how many there are.
+        self.pages = asyncio.Semaphore(options.concurrency + 2 * self.workers)
+        self.fetcher = Fetcher(
+            timeout=options.timeout, concurrency=options.concurrency, user_agent=options.user_agent
+        )
         self.extracted = 0
         self.not_extracted = 0
 
     async def all(self, feeds: Sequence[Feed]) -> RunReport:
         try:
-            async with Fetcher(
-                timeout=self.options.timeout,
-                concurrency=self.options.concurrency,
-                user_agent=self.options.user_agent,
-            ) as fetcher:
-                self.fetcher = fetcher
+            async with self.fetcher:
                 flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS))
                 try:
                     results = await asyncio.gather(*(self.one_feed(feed) for feed in feeds))
@@ -176,7 +186,7 @@ class _Run:
         self.in_flight[entry.url] = done
         try:
             article = await self._article(entry) if feed.extract and self.options.extract else None
-            self.batch.add(_item(entry, feed, article, self.now), sighting)
+            self.batch.add(_item(entry, feed, article, self.now, self.tagger), sighting)
         finally:
             done.set_result(None)
         return True
@@ -187,15 +197,11 @@ class _Run:
         self.observer.article_started()
         article = None
         try:
-            page = await self.fetcher.get_page(entry.url)
-            if _is_html(page.headers.get("content-type", "")):
-                if self.pool is None:
-                    self.pool = start_pool()
-                loop = asyncio.get_running_loop()
-                article = await loop.run_in_executor(self.pool, extract_article, page.body, page.url)
-        except FetchError:
-            article = None
-        except Exception:  # noqa: BLE001 - a page that breaks the extractor keeps its feed text
+            async with self.pages:
+                page = await self.fetcher.get_page(entry.url)
+                if _is_html(page.headers.get("content-type", "")):
+                    article = await asyncio.wait_for(self._extract(page.body, page.url), EXTRACT_SECONDS)
+        except Exception:  # noqa: BLE001 - a page that fails to download or extract keeps its feed text
             article = None
         if article is None:
             self.not_extracted += 1
@@ -204,17 +210,23 @@ class _Run:
         self.observer.article_done(article is not None)
         return article
 
+    async def _extract(self, html: bytes, url: str) -> Article | None:
+        if self.pool is None:
+            self.pool = start_pool(self.workers)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, extract_article, html, url)
+
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
-        return Sighting(entry.url, feed.url, entry.guid, self.now)
+        return Sighting(entry.url, feed.url, feed.name, entry.guid, self.now)
 
 
 def _is_html(content_type: str) -> bool:
     return not content_type or "html" in content_type.lower()
 
 
-def _item(entry: Entry, feed: Feed, article: Article | None, now: datetime) -> Item:
+def _item(entry: Entry, feed: Feed, article: Article | None, now: datetime, tagger: Tagger) -> Item:
     body = article.text if article else entry.content or entry.summary
     summary = entry.summary or shorten(" ".join(body.split()), SUMMARY_CHARS)
+    tags = tagger.tag(entry.title, summary, body)
     return Item(
         id=item_id(entry.url),
         url=entry.url,
@@ -226,7 +238,7 @@ def _item(entry: Entry, feed: Feed, article: Article | None, now: datetime) -> I
         # A feed without dates: the page's own date, else when we first saw the story.
         published=min(entry.published or (article and article.published) or now, now),
         extracted=article is not None,
-        tags=Tags(),  # the tagger fills these once it lands
+        tags=tags,
         author=entry.author or (article.author if article else None),
         categories=entry.categories,
         site_name=article.site_name if article else None,

@@ -76,3 +76,43 @@ def shorten(text: str, limit: int) -> str:
     word_end = head.rfind(" ")
     cut = head[:word_end] if word_end >= limit // 2 else head[:limit]
     return cut.rstrip(" ,;:-") + "…"
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes: wide East Asian characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """Wrap at spaces to `width` columns; runs of wide characters (Chinese, Japanese, Korean
+    have no spaces) may break between any two characters. A URL or long word stays whole."""
+    lines: list[str] = []
+    margin = columns(indent)
+    line, used = indent, margin
+    for piece in _wrap_pieces(text):
+        size = columns(piece)
+        if piece == " ":
+            if used > margin:
+                line, used = line + " ", used + 1
+            continue
+        if used + size > width and line.strip():
+            lines.append(line.rstrip())
+            line, used = indent, margin
+        line, used = line + piece, used + size
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [indent.rstrip()]
+
+
+def _wrap_pieces(text: str) -> list[str]:
+    pieces: list[str] = []
+    for word in re.split(r"( )", " ".join(text.split())):
+        if word and any(unicodedata.east_asian_width(c) in "WF" for c in word):
+            pieces.extend(_WIDE_PIECES.findall(word))
+        elif word:
+            pieces.append(word)
+    return pieces
+
+
+# A wide character on its own, or a run of narrow ones ("e-CNY", "2026年" keeps "2026" whole).
+_WIDE_PIECES = re.compile(r"[^\x00-\u10ff\s]|[\x00-\u10ff]+")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
 from digest.errors import StoreError
 from digest.models import (
+    Evidence,
     Feed,
     FeedCheck,
     FeedResult,
@@ -65,17 +66,32 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (item_id, feed_id)
     ) WITHOUT ROWID;
     """,
+    # 2: the tagger's evidence, kept so `digest explain` needs no re-tagging.
+    """
+    ALTER TABLE items ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 _ITEM_COLUMNS = (
     "uid, url, title, summary, text, author, categories, site_name, published, first_seen, "
-    "extracted, topics, regions, primary_region"
+    "extracted, topics, regions, primary_region, evidence"
 )
+_FEED_NAMES = """
+    (SELECT json_group_array(name) FROM (
+        SELECT feeds.name FROM item_feeds JOIN feeds ON feeds.id = item_feeds.feed_id
+        WHERE item_feeds.item_id = items.id ORDER BY item_feeds.first_seen, feeds.id))
+"""
 
 
 def _iso(moment: datetime) -> str:
     # One fixed format in UTC, so that text order is time order in SQL.
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _ceil_second(moment: datetime) -> datetime:
+    """Times are stored to the second: a window ending at 12:00:00.4 includes 12:00:00."""
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + timedelta(seconds=1)
 
 
 def _time(text: str) -> datetime:
@@ -149,16 +165,46 @@ class Store:
         """Every item published in the window, newest first, each with all its feeds."""
         rows = self._db.execute(
             f"""
-            SELECT {_ITEM_COLUMNS},
-                   (SELECT json_group_array(name) FROM (
-                        SELECT feeds.name FROM item_feeds JOIN feeds ON feeds.id = item_feeds.feed_id
-                        WHERE item_feeds.item_id = items.id ORDER BY item_feeds.first_seen, feeds.id))
-            FROM items WHERE published >= ? AND published < ?
-            ORDER BY published DESC, id DESC
+            SELECT {_ITEM_COLUMNS}, {_FEED_NAMES} FROM items
+            WHERE published >= ? AND published < ? ORDER BY published DESC, id DESC
             """,
-            (_iso(window.start), _iso(window.end)),
+            (_iso(window.start), _iso(_ceil_second(window.end))),
         )
         return [_item(row) for row in rows]
+
+    def find_items(self, reference: str) -> list[Item]:
+        """Items by id, by URL, or by a title prefix (case-insensitive); at most a few."""
+        reference = reference.strip()
+        for condition, value in (
+            ("uid = ?", reference),
+            ("url = ?", reference),
+            ("title LIKE ? ESCAPE '\\' COLLATE NOCASE", _like_prefix(reference)),
+        ):
+            rows = self._db.execute(
+                f"SELECT {_ITEM_COLUMNS}, {_FEED_NAMES} FROM items WHERE {condition} "
+                "ORDER BY published DESC LIMIT 10",
+                (value,),
+            ).fetchall()
+            if rows:
+                return [_item(row) for row in rows]
+        return []
+
+    def texts(self) -> Iterator[tuple[str, str, str, str]]:
+        """(id, title, summary, text) of every stored item, for re-tagging without the network."""
+        rows = self._db.execute("SELECT uid, title, summary, text FROM items ORDER BY id").fetchall()
+        yield from rows
+
+    def retag(self, tags: Sequence[tuple[str, Tags]]) -> None:
+        """Replace the tags of these items (by id), in one transaction."""
+        try:
+            with self._transaction():
+                self._db.executemany(
+                    "UPDATE items SET topics = ?, regions = ?, primary_region = ?, evidence = ? "
+                    "WHERE uid = ?",
+                    [(*_tag_columns(item_tags), uid) for uid, item_tags in tags],
+                )
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot write to the store ({error})") from None
 
     def feed_results(self, feeds: Sequence[Feed]) -> list[FeedResult]:
         """Each configured feed as its last run left it (never checked: an error saying so)."""
@@ -193,10 +239,10 @@ class Store:
                 for sighting in sightings:
                     self._db.execute(
                         "INSERT INTO feeds (url, name) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
-                        (sighting.feed_url, sighting.feed_url),
+                        (sighting.feed_url, sighting.feed_name),
                     )
                 self._db.executemany(
-                    f"INSERT INTO items ({_ITEM_COLUMNS}) VALUES ({','.join('?' * 14)}) "
+                    f"INSERT INTO items ({_ITEM_COLUMNS}) VALUES ({','.join('?' * 15)}) "
                     "ON CONFLICT (url) DO NOTHING",
                     [_item_row(item) for item in items],
                 )
@@ -261,8 +307,21 @@ class _Transaction:
         self._db.execute("ROLLBACK" if kind else "COMMIT")
 
 
+def _like_prefix(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _tag_columns(tags: Tags) -> tuple[str, str, str | None, str]:
+    return (
+        json.dumps(list(tags.topics)),
+        json.dumps([[region.code, region.name] for region in tags.regions], ensure_ascii=False),
+        tags.primary_region,
+        json.dumps([[e.tag, e.phrase, e.where, e.sentence] for e in tags.evidence], ensure_ascii=False),
+    )
+
+
 def _item_row(item: Item) -> tuple[object, ...]:
-    tags = item.tags
     return (
         item.id,
         item.url,
@@ -275,9 +334,7 @@ def _item_row(item: Item) -> tuple[object, ...]:
         _iso(item.published),
         _iso(datetime.now(UTC)),
         int(item.extracted),
-        json.dumps(list(tags.topics)),
-        json.dumps([[region.code, region.name] for region in tags.regions], ensure_ascii=False),
-        tags.primary_region,
+        *_tag_columns(item.tags),
     )
 
 
@@ -297,6 +354,7 @@ def _item(row: sqlite3.Row | tuple[object, ...]) -> Item:
         topics,
         regions,
         primary_region,
+        evidence,
         feeds,
     ) = row
     feed_names = tuple(json.loads(str(feeds))) if feeds else ()
@@ -314,6 +372,7 @@ def _item(row: sqlite3.Row | tuple[object, ...]) -> Item:
             topics=tuple(json.loads(str(topics))),
             regions=tuple(Region(code, name) for code, name in json.loads(str(regions))),
             primary_region=str(primary_region) if primary_region else None,
+            evidence=tuple(Evidence(*fields) for fields in json.loads(str(evidence))),
         ),
         author=str(author) if author else None,
         categories=tuple(json.loads(str(categories))),

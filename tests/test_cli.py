@@ -14,7 +14,7 @@ from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
 
 from digest import __version__
 
-COMMANDS = [[], ["fetch"], ["show"]]
+COMMANDS = [[], ["fetch"], ["show"], ["explain"], ["retag"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "digest")
@@ -32,12 +32,28 @@ def test_version_and_python_dash_m(env: dict[str, str]) -> None:
     assert done.stdout.decode().strip() == f"digest {__version__}"
 
 
-def test_a_bad_option_is_a_usage_error(env: dict[str, str]) -> None:
-    assert invoke(["fetch", "--format", "pdf"], env).exit_code == 2
-    assert invoke(["show", "--days", "0"], env).exit_code == 2
-    result = invoke(["show", "--since", "last tuesday"], env)
-    assert result.exit_code == 2
-    assert "ISO 8601" in result.output
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["fetch", "--format", "pdf"],
+        ["show", "--days", "0"],
+        ["show", "--days", "100000000"],
+        ["show", "--since", "last tuesday"],
+        ["show", "--since", "0001-01-01"],
+        ["show", "--until", "9999-12-31"],
+        ["show", "--since", "2999-01-01"],
+        ["show", "--since", "2026-11-20", "--until", "2026-11-10"],
+        ["show", "--topic", "weather"],
+        ["explain"],
+    ],
+    ids=" ".join,
+)
+def test_a_bad_option_is_a_usage_error(options: list[str], env: dict[str, str]) -> None:
+    done = run_digest(options, env)
+
+    assert done.returncode == 2
+    assert b"Traceback" not in done.stderr
+    assert done.stdout == b""
 
 
 def test_show_before_any_fetch_says_so(tmp_path: Path, env: dict[str, str]) -> None:
@@ -127,3 +143,68 @@ def test_quiet_draws_no_progress_even_on_a_terminal(
 
     assert process.returncode == 0
     assert drawn == b""
+
+
+def stored_digest(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> Path:
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
+    assert (
+        invoke(
+            ["fetch", "--no-extract", "--feeds", str(feeds), "-q", "-o", str(tmp_path / "first.txt")], env
+        ).exit_code
+        == 0
+    )
+    return feeds
+
+
+def test_a_full_disk_is_one_error_line(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
+    feeds = stored_digest(server, tmp_path, env)
+
+    with Path("/dev/full").open("wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "digest", "show", "--feeds", str(feeds), *WINDOW],
+            env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == ["error: cannot write the digest (No space left on device)"]
+
+
+def test_output_file_keeps_its_mode_and_symlink(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    feeds = stored_digest(server, tmp_path, env)
+    real = tmp_path / "published.txt"
+    real.write_text("old digest")
+    real.chmod(0o644)
+    link = tmp_path / "latest.txt"
+    link.symlink_to(real)
+
+    result = invoke(["show", "--feeds", str(feeds), "-o", str(link), *WINDOW], env)
+
+    assert result.exit_code == 0
+    assert link.is_symlink()
+    assert "CRYPTO POLICY DIGEST" in real.read_text()
+    assert real.stat().st_mode & 0o777 == 0o644
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_head_closing_the_pipe_is_quiet(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
+    feeds = stored_digest(server, tmp_path, env)
+    full_env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env
+    show = subprocess.Popen(
+        [sys.executable, "-m", "digest", "show", "--feeds", str(feeds), *WINDOW],
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    head = subprocess.run(["head", "-1"], stdin=show.stdout, capture_output=True, check=False)
+    assert show.stdout is not None
+    show.stdout.close()
+    _, errors = show.communicate(timeout=60)
+
+    assert head.stdout == b"CRYPTO POLICY DIGEST\n"
+    assert show.returncode == 0
+    assert errors == b""

@@ -206,13 +206,14 @@ def test_failing_feeds_warn_but_do_not_stop_the_others(
 
 
 def test_a_retry_honours_retry_after(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
-    url = server.add("/busy.xml", "busy", status=429, headers={"Retry-After": "1"})
+    url = server.add("/busy.xml", "busy", status=429, headers={"Retry-After": "2"})
     feeds = write_feeds(tmp_path / "feeds.toml", {"Busy": url})
 
     result = invoke(["fetch", "--feeds", str(feeds), "--format", "json"], env)
 
     assert result.exit_code == 1  # every feed failed
-    assert len(server.requests_for("/busy.xml")) == 2
+    first, second = server.requests_for("/busy.xml")
+    assert second.at - first.at >= 1.9  # the server's word, not our own 0.5-1 s backoff
     assert "every feed failed" in result.stderr
 
 
@@ -404,3 +405,46 @@ def test_an_undated_entry_takes_the_page_date(
     assert published["Hainan pilot"] == "2026-11-21T00:00:00+00:00"
     first_seen = datetime.fromisoformat(published["No page"])
     assert timedelta(0) <= datetime.now(UTC) - first_seen < timedelta(minutes=5)
+
+
+def test_fetch_shows_what_it_just_stored_even_undated(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    rss = """<?xml version="1.0"?><rss version="2.0"><channel><title>Undated</title>
+    <item><title>Undated story</title><link>https://news.example/undated</link></item>
+    </channel></rss>"""
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Undated": server.add("/u.xml", rss)})
+
+    result = invoke(["fetch", "--no-extract", "--feeds", str(feeds), "--format", "json"], env)
+
+    assert [item["title"] for item in json.loads(result.stdout)["items"]] == ["Undated story"]
+
+
+def test_a_malformed_feed_with_entries_is_used_with_one_warning(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    rss = """<?xml version="1.0"?><rss version="2.0"><channel><title>Sloppy</title>
+    <item><title>Kept story</title><link>https://news.example/kept</link>
+    <pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item><item><title>Cut off"""
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Sloppy": server.add("/s.xml", rss)})
+
+    result = invoke(["fetch", "--no-extract", "--feeds", str(feeds), "--format", "json", *WINDOW], env)
+
+    assert result.exit_code == 0
+    assert "Kept story" in [item["title"] for item in json.loads(result.stdout)["items"]]
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith("warning: feed 'Sloppy'") and "not well-formed" in warning
+
+
+def test_a_304_to_a_first_request_is_an_error(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    feeds = write_feeds(
+        tmp_path / "feeds.toml",
+        {"Odd": server.add("/odd.xml", status=304), "Fine": server.add_fixture_feed("/r.xml", "rss2.xml")},
+    )
+
+    result = invoke(["fetch", "--no-extract", "--feeds", str(feeds), "--format", "json", *WINDOW], env)
+
+    status = {f["name"]: (f["status"], f["error"]) for f in json.loads(result.stdout)["feeds"]}
+    assert status["Odd"] == ("error", "answered 304 Not Modified to a request that was not conditional")

@@ -48,13 +48,13 @@ def test_a_new_store_is_in_wal_mode_at_the_latest_schema(tmp_path: Path) -> None
 def test_saving_the_same_story_twice_keeps_one_row_and_every_feed(tmp_path: Path) -> None:
     url = "https://x.example/a"
     with Store.open(tmp_path / "s.sqlite3") as store:
-        store.save([story(url)], [Sighting(url, WIRE.url, "g1", NOW)], [checked(WIRE)])
+        store.save([story(url)], [Sighting(url, WIRE.url, WIRE.name, "g1", NOW)], [checked(WIRE)])
         store.save(
             [story(url, feed=LEDGER)],
-            [Sighting(url, LEDGER.url, "other-guid", NOW + timedelta(minutes=1))],
+            [Sighting(url, LEDGER.url, LEDGER.name, "other-guid", NOW + timedelta(minutes=1))],
             [checked(LEDGER)],
         )
-        store.save([story(url)], [Sighting(url, WIRE.url, "g1", NOW)])
+        store.save([story(url)], [Sighting(url, WIRE.url, WIRE.name, "g1", NOW)])
 
         [item] = store.items_in(Window(NOW - timedelta(days=1), NOW + timedelta(days=1)))
 

@@ -10,11 +10,12 @@ from digest.models import Digest, FeedStatus, Item
 def period(digest: Digest) -> str:
     # The window is half-open: a window ending at midnight ends on the day before.
     start, end = digest.window.start, digest.window.end - timedelta(microseconds=1)
-    return f"{start:%d %b %Y} – {end:%d %b %Y}"
+    return f"{day(start)} – {day(end)}"
 
 
 def day(moment: datetime) -> str:
-    return f"{moment:%d %b %Y}"
+    """A date as the reader's clock has it (the system's time zone, or TZ)."""
+    return f"{moment.astimezone():%d %b %Y}"
 
 
 def at_a_glance(digest: Digest) -> str:

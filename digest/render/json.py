@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from digest.models import Digest, FeedResult, Item
+from digest.plaintext import one_line
 
 
 def render(digest: Digest) -> str:
@@ -27,11 +28,11 @@ def _iso(moment: datetime) -> str:
 def _item(item: Item) -> dict[str, Any]:
     return {
         "id": item.id,
-        "title": item.title,
+        "title": one_line(item.title),
         "url": item.url,
         "feed": item.feed,
         "published": _iso(item.published),
-        "summary": item.summary,
+        "summary": one_line(item.summary),
         "policy": item.tags.policy,
         "topics": list(item.tags.topics),
         "regions": [{"code": region.code, "name": region.name} for region in item.tags.regions],

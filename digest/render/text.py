@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from digest.models import Digest, FeedStatus
-from digest.plaintext import one_line, shorten
+from digest.plaintext import one_line, shorten, wrap
 from digest.render.common import at_a_glance, byline, period
 
 WIDTH = 78
@@ -33,12 +31,5 @@ def render(digest: Digest) -> str:
 
 
 def _wrap(text: str, indent: str = "") -> list[str]:
-    # Long URLs and words stay whole: a broken URL is worse than a long line.
-    return textwrap.wrap(
-        text,
-        WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [indent.rstrip()]
+    # Long URLs stay whole (a broken URL is worse than a long line); Chinese wraps anywhere.
+    return wrap(text, WIDTH, indent)

@@ -1,0 +1,5 @@
+"""Tag items with the policy topics and the regions they concern, with the evidence for each."""
+
+from digest.tagging.tagger import Tagger
+
+__all__ = ["Tagger"]

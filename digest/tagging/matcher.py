@@ -1,0 +1,218 @@
+"""Find every known name and phrase in a text in one pass, on word boundaries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from itertools import accumulate
+
+# Curly apostrophes and dashes become plain ones, one character for one, so offsets still
+# line up with the original text.
+_FOLD = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("–", "-"))
+_CJK_RANGES = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f"
+_HAS_CJK = re.compile(f"[{_CJK_RANGES}]")
+_CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
+# A word: letters and digits, no underscore, no Chinese (which has words of its own).
+_LATIN_WORD = re.compile(f"([^\\W_{_CJK_RANGES}]+)")
+
+
+class Layer(Enum):
+    """Entities (places, bodies, masked organisations) and phrases are resolved separately:
+    "Central Bank of Nigeria" is one entity and also holds the actor phrase "central bank"."""
+
+    ENTITY = 1
+    PHRASE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    text: str  # as written in the data
+    layer: Layer
+    meaning: object  # what a match stands for; the tagger knows the kinds
+    exact_case: bool = False  # acronyms: "SEC" but not "sec"
+    proper: bool = False  # names: "Georgia" but not "georgia"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    surface: str  # the text as it appears
+    meanings: tuple[object, ...]  # several when a name is ambiguous ("Georgia")
+
+
+def pattern_for(text: str, layer: Layer, meaning: object, *, name: bool) -> Pattern:
+    """Names keep their case rules: acronyms exactly as written, other names capitalised."""
+    letters = [c for c in text if c.isalpha()]
+    acronym = name and len(letters) >= 2 and sum(c.isupper() for c in letters[1:]) >= 1
+    proper = name and not acronym and text[:1].isupper()  # "eurozone" is written lower-case
+    return Pattern(text, layer, meaning, exact_case=acronym, proper=proper)
+
+
+class Matcher:
+    """All patterns indexed once; `find` is then linear in the text.
+
+    Latin text is matched word by word: text and keys are folded the same way (lower case,
+    every non-word character a space), and each key is filed under its first word, so a text
+    word that starts no key costs one dictionary miss; "US" is never found inside "bonus".
+    Chinese has no spaces between words, so keys holding Chinese characters are filed under
+    their first character and tried at every position of a text that has any."""
+
+    def __init__(self, patterns: Iterable[Pattern]) -> None:
+        by_key: dict[str, list[Pattern]] = {}
+        for pattern in patterns:
+            folded = fold(pattern.text)
+            key = folded if _HAS_CJK.search(folded) else " ".join(_LATIN_WORD.findall(folded))
+            if key:
+                by_key.setdefault(key, []).append(pattern)
+        self._one_word: dict[str, _Entry] = {}
+        self._by_two_words: dict[tuple[str, str], list[tuple[tuple[str, ...], _Entry]]] = {}
+        self._by_char: dict[str, list[tuple[str, _Entry]]] = {}
+        for key, group in by_key.items():
+            entry = _Entry(
+                _Group(tuple(p for p in group if p.layer is Layer.ENTITY)),
+                _Group(tuple(p for p in group if p.layer is Layer.PHRASE)),
+            )
+            if _HAS_CJK.match(key):
+                self._by_char.setdefault(key[0], []).append((key, entry))
+            elif _HAS_CJK.search(key):
+                continue  # "e-cny试点": its Latin start is a key of its own already
+            elif len(words := tuple(key.split())) == 1:
+                self._one_word[words[0]] = entry
+            else:
+                self._by_two_words.setdefault((words[0], words[1]), []).append((words, entry))
+        for by_words in self._by_two_words.values():
+            by_words.sort(key=lambda candidate: -len(candidate[0]))
+        for by_chars in self._by_char.values():
+            by_chars.sort(key=lambda candidate: -len(candidate[0]))
+        self._first_words = frozenset(self._one_word) | {first for first, _ in self._by_two_words}
+
+    def find(self, text: str) -> tuple[list[Hit], list[Hit]]:
+        """Entity hits and phrase hits, each longest-leftmost and non-overlapping."""
+        folded = fold(text)
+        if len(folded) != len(text):  # a rare character that lower-cases to two
+            folded = "".join(c if len(c) == 1 else t for c, t in zip(fold_chars(text), text, strict=True))
+        entities: list[Hit] = []
+        phrases: list[Hit] = []
+        for start, end, entry in self._latin(folded):
+            _add(text, (start, end), entry, entities, phrases)
+        if self._by_char and _HAS_CJK.search(folded):
+            for start, end, entry in self._chinese(folded):
+                _add(text, (start, end), entry, entities, phrases)
+        entities = _longest_first(entities)
+        return entities, _outside(_longest_first(phrases), entities)
+
+    def _latin(self, folded: str) -> Iterator[tuple[int, int, _Entry]]:
+        # Splitting on words keeps the separators too, so running lengths give every word's
+        # offset without a Python step per word.
+        parts = _LATIN_WORD.split(folded)
+        words = parts[1::2]
+        starts = list(accumulate(map(len, parts), initial=0))[1::2]
+        one_word, by_two_words, first_words = self._one_word, self._by_two_words, self._first_words
+        last_index = len(words) - 1
+        for index, word in enumerate(words):
+            if word not in first_words:  # most words: one set lookup and on
+                continue
+            if (entry := one_word.get(word)) is not None:
+                yield starts[index], starts[index] + len(word), entry
+            if index < last_index:
+                for key, entry in by_two_words.get((word, words[index + 1]), ()):
+                    last = index + len(key) - 1
+                    if last <= last_index and (len(key) == 2 or tuple(words[index : last + 1]) == key):
+                        yield starts[index], starts[last] + len(words[last]), entry
+
+    def _chinese(self, folded: str) -> Iterator[tuple[int, int, _Entry]]:
+        for run in _CJK_RUN.finditer(folded):
+            for start in range(run.start(), run.end()):
+                for key, entry in self._by_char.get(folded[start], ()):
+                    if folded.startswith(key, start):
+                        yield start, start + len(key), entry
+
+
+def _add(text: str, span: tuple[int, int], entry: _Entry, entities: list[Hit], phrases: list[Hit]) -> None:
+    start, end = span
+    surface = text[start:end]
+    if meanings := entry.entities.fitting(surface):
+        entities.append(Hit(start, end, surface, meanings))
+    if meanings := entry.phrases.fitting(surface):
+        phrases.append(Hit(start, end, surface, meanings))
+
+
+class _Group:
+    """The patterns of one key in one layer; most need no case check, so skip it for them."""
+
+    __slots__ = ("_checked", "meanings")
+
+    def __init__(self, patterns: tuple[Pattern, ...]) -> None:
+        self.meanings = tuple(p.meaning for p in patterns)
+        self._checked = patterns if any(p.exact_case or p.proper for p in patterns) else None
+
+    def fitting(self, surface: str) -> tuple[object, ...]:
+        if self._checked is None:
+            return self.meanings
+        return tuple(p.meaning for p in self._checked if _case_fits(p, surface))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    entities: _Group
+    phrases: _Group
+
+
+def fold(text: str) -> str:
+    for fancy, plain in _FOLD:
+        if fancy in text:
+            text = text.replace(fancy, plain)
+    return text.lower()
+
+
+def fold_chars(text: str) -> list[str]:
+    return [fold(c) for c in text]
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\u3000" <= char <= "\u303f"
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() and not _is_cjk(char)
+
+
+def _case_fits(pattern: Pattern, surface: str) -> bool:
+    if pattern.exact_case:
+        return surface == pattern.text or (surface == pattern.text.upper() and len(surface) > 4)
+    if pattern.proper:
+        return surface[:1].isupper() or not surface[:1].isalpha()
+    return True
+
+
+def _outside(phrases: list[Hit], entities: list[Hit]) -> list[Hit]:
+    """The words of a name are not phrases: "Reserve" in "Federal Reserve" is no reserve."""
+    kept: list[Hit] = []
+    names = iter(entities)
+    name = next(names, None)
+    for phrase in phrases:  # both are sorted by start and do not overlap within themselves
+        while name is not None and name.end <= phrase.start:
+            name = next(names, None)
+        if name is None or not (name.start <= phrase.start and phrase.end <= name.end):
+            kept.append(phrase)
+    return kept
+
+
+def _longest_first(hits: Sequence[Hit]) -> list[Hit]:
+    chosen: list[Hit] = []
+    taken_until = -1
+    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        if hit.start >= taken_until:
+            chosen.append(hit)
+            taken_until = hit.end
+    return chosen
+
+
+def ascii_fold(text: str) -> str:
+    """ "Mahārāshtra" to "Maharashtra": how English news writes names ISO spells with marks."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

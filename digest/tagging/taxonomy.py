@@ -1,0 +1,72 @@
+"""The policy topics' phrases, actor words and "this is the city itself" cues, from data."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from digest.tagging.matcher import Layer, Pattern, pattern_for
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPhrase:
+    topic: str
+    strong: bool  # counts without a public actor in the sentence
+    scale: float = 1.0  # a topic whose words turn up as background in most policy stories weighs less
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A generic word for a public actor: "regulator", "ministry", "lawmakers", "政府"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Municipal:
+    """A cue that a capital's name means the city's own government: "municipal", "mayor"."""
+
+
+@dataclass(frozen=True, slots=True)
+class OtherStory:
+    """A cue that the story is about a market, a company or a person, not a government."""
+
+    even_with_actor: bool  # "Opinion:" stays opinion even when it is about regulators
+
+
+ACTOR = Actor()
+MUNICIPAL = Municipal()
+
+
+def _data() -> dict[str, Any]:
+    with (DATA / "topics.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def acting_verbs() -> frozenset[str]:
+    """Verbs that make the place before them its government acting."""
+    return frozenset(_data()["acting"]["verbs"])
+
+
+def build(extra: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[Pattern]:
+    data = _data()
+    patterns = [
+        pattern_for(text, Layer.PHRASE, ACTOR, name=text[:1].isupper()) for text in data["actors"]["phrases"]
+    ]
+    patterns += [_phrase(text, MUNICIPAL) for text in data["municipal"]["phrases"]]
+    patterns += [_phrase(text, OtherStory(True)) for text in data["other_stories"]["always"]]
+    patterns += [_phrase(text, OtherStory(False)) for text in data["other_stories"]["unless_actor"]]
+    for topic, table in data["topics"].items():
+        scale = float(table.get("scale", 1.0))
+        patterns += [_phrase(text, TopicPhrase(topic, True, scale)) for text in table["strong"]]
+        patterns += [_phrase(text, TopicPhrase(topic, False, scale)) for text in table["weak"]]
+    for topic, phrases in extra:
+        # A user names a phrase because it matters: it counts on its own.
+        patterns += [_phrase(text, TopicPhrase(topic, strong=True)) for text in phrases]
+    return patterns
+
+
+def _phrase(text: str, meaning: object) -> Pattern:
+    return pattern_for(text, Layer.PHRASE, meaning, name=False)

@@ -1,0 +1,181 @@
+"""Score the tagger on the labelled set: policy, regions, primary region, topics.
+
+    python tests/labelled/score.py            # figures for tune, held-out and all; tune misses
+    python tests/labelled/score.py --holdout  # also list held-out misses (spoils them for tuning)
+
+A fifth of the items (by a hash of their id) is held out: no tuning decision may look at them,
+so their figures say how the tagger does on news it was not fitted to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest.models import Tags
+from digest.tagging import Tagger
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    id: str
+    lang: str
+    title: str
+    summary: str
+    body: str
+    policy: bool
+    topics: frozenset[str]
+    regions: frozenset[str]
+    primary_region: str | None
+    kind: str
+
+    @property
+    def held_out(self) -> bool:
+        return int(hashlib.sha1(self.id.encode()).hexdigest(), 16) % 5 == 0  # noqa: S324 - a split, not security
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, gold: Iterable[str], predicted: Iterable[str]) -> None:
+        gold, predicted = set(gold), set(predicted)
+        self.tp += len(gold & predicted)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    items: int = 0
+    policy: Counts = field(default_factory=Counts)
+    countries: Counts = field(default_factory=Counts)
+    codes: Counts = field(default_factory=Counts)
+    topics: Counts = field(default_factory=Counts)
+    primary_right: int = 0
+    primary_total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def primary_accuracy(self) -> float:
+        return self.primary_right / self.primary_total if self.primary_total else 1.0
+
+    def lines(self, label: str) -> list[str]:
+        return [
+            f"{label}: {self.items} items",
+            f"  policy     precision {self.policy.precision:.3f}  recall {self.policy.recall:.3f}"
+            f"  F1 {self.policy.f1:.3f}",
+            f"  regions    country-level F1 {self.countries.f1:.3f}  full-code F1 {self.codes.f1:.3f}",
+            f"  primary    accuracy {self.primary_accuracy:.3f} ({self.primary_right}/{self.primary_total})",
+            f"  topics     micro-F1 {self.topics.f1:.3f}",
+        ]
+
+
+def load(paths: Sequence[Path] | None = None) -> list[Labelled]:
+    items = []
+    for path in paths or sorted(HERE.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                raw = json.loads(line)
+                items.append(
+                    Labelled(
+                        id=raw["id"], lang=raw["lang"], title=raw["title"], summary=raw["summary"],
+                        body=raw["body"], policy=raw["policy"], topics=frozenset(raw["topics"]),
+                        regions=frozenset(raw["regions"]), primary_region=raw["primary_region"],
+                        kind=raw["kind"],
+                    )
+                )  # fmt: skip
+    return items
+
+
+def country(code: str) -> str:
+    return code.split("-", maxsplit=1)[0]
+
+
+def score(items: Iterable[Labelled], tagger: Tagger) -> Report:
+    report = Report()
+    for item in items:
+        tags = tagger.tag(item.title, item.summary, item.body)
+        _count(report, item, tags)
+    return report
+
+
+def _count(report: Report, item: Labelled, tags: Tags) -> None:
+    report.items += 1
+    predicted = {region.code for region in tags.regions}
+    report.policy.add(["policy"] if item.policy else [], ["policy"] if tags.policy else [])
+    report.countries.add({country(c) for c in item.regions}, {country(c) for c in predicted})
+    report.codes.add(item.regions, predicted)
+    report.topics.add(item.topics, tags.topics)
+    if item.policy:
+        report.primary_total += 1
+        report.primary_right += tags.primary_region == item.primary_region
+    wrong = []
+    if item.policy != tags.policy:
+        wrong.append(f"policy {item.policy}->{tags.policy}")
+    if set(item.regions) != predicted:
+        wrong.append(f"regions {sorted(item.regions)}->{sorted(predicted)}")
+    if item.policy and tags.primary_region != item.primary_region:
+        wrong.append(f"primary {item.primary_region}->{tags.primary_region}")
+    if set(item.topics) != set(tags.topics):
+        wrong.append(f"topics {sorted(item.topics)}->{sorted(tags.topics)}")
+    if wrong:
+        report.misses.append(f"{item.id} [{item.kind}] {item.title[:70]}\n    " + "; ".join(wrong))
+
+
+def explain(items: Sequence[Labelled], wanted: str, tagger: Tagger) -> list[str]:
+    """One tuning item's gold labels beside the tagger's tags and evidence."""
+    [item] = [item for item in items if item.id == wanted]
+    if item.held_out:
+        return [f"{wanted} is held out: looking at it would spoil it"]
+    tags = tagger.tag(item.title, item.summary, item.body)
+    lines = [f"{item.id} {item.title}", f"  gold: policy={item.policy} topics={sorted(item.topics)} "
+             f"regions={sorted(item.regions)} primary={item.primary_region}",
+             f"  tags: policy={tags.policy} topics={list(tags.topics)} "
+             f"regions={[r.code for r in tags.regions]} primary={tags.primary_region}"]  # fmt: skip
+    lines += [f"  {e.tag:24} {e.phrase!r:28} {e.where:8} {e.sentence[:90]}" for e in tags.evidence]
+    return lines
+
+
+def main(argv: Sequence[str]) -> int:
+    items = load()
+    tagger = Tagger()
+    if "--explain" in argv:
+        for wanted in argv[argv.index("--explain") + 1 :]:
+            sys.stdout.write("\n".join(explain(items, wanted, tagger)) + "\n")
+        return 0
+    tune = score([item for item in items if not item.held_out], tagger)
+    held = score([item for item in items if item.held_out], tagger)
+    every = score(items, tagger)
+    lines = [*tune.lines("tune"), *held.lines("held out"), *every.lines("all")]
+    lines += ["", f"misses in the tuning set ({len(tune.misses)}):", *tune.misses]
+    if "--holdout" in argv:
+        lines += ["", f"misses in the held-out set ({len(held.misses)}):", *held.misses]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent.parent))
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,224 @@
+"""The tagger's written-down rules, each on a story written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.models import CustomRegion, Tags, Vocabulary
+from digest.tagging import Tagger
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger()
+
+
+def regions(tags: Tags) -> list[str]:
+    return [region.code for region in tags.regions]
+
+
+def tag(tagger: Tagger, title: str, summary: str = "", body: str = "") -> Tags:
+    return tagger.tag(title, summary, body)
+
+
+# -- policy needs a public actor ---------------------------------------------------------------
+
+
+def test_a_company_product_is_not_regulation(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Exchange launches staking product with daily payouts",
+        "The platform says the product meets its compliance standards and its licence terms.",
+        "The exchange launched the product on Tuesday. Its compliance team approved the rules for "
+        "customers, and the firm said it would register more tokens next quarter.",
+    )
+    assert not tags.policy
+    assert tags == Tags()
+
+
+def test_a_regulator_approving_a_licence_is_regulation(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Regulator approves exchange's licence",
+        "The Monetary Authority of Singapore granted a full licence to a local exchange.",
+        "The Monetary Authority of Singapore said the licence lets the exchange serve retail clients.",
+    )
+    assert tags.topics == ("regulation",)
+    assert regions(tags) == ["SG"]
+    assert tags.primary_region == "SG"
+
+
+# -- capitals standing for governments ---------------------------------------------------------
+
+
+def test_beijing_tightening_a_ban_is_china(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Beijing tightens its crypto mining ban",
+        "China's central government told provinces to cut power to remaining mining farms.",
+    )
+    assert regions(tags) == ["CN"]
+
+
+def test_beijings_municipal_government_is_the_city(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Beijing's municipal government sets up a blockchain fund",
+        "The municipal government will put 3 billion yuan into a special fund for local blockchain firms.",
+    )
+    assert regions(tags) == ["CN-BJ"]
+    assert "industrial-policy" in tags.topics
+
+
+def test_washington_is_the_federal_government_unless_it_is_the_state(tagger: Tagger) -> None:
+    federal = tag(tagger, "Washington weighs a stablecoin bill", "Lawmakers in Congress debated the bill.")
+    state = tag(
+        tagger,
+        "Washington State lawmakers approve crypto kiosk rules",
+        "The state legislature passed a bill capping daily kiosk withdrawals.",
+    )
+    assert regions(federal) == ["US"]
+    assert regions(state) == ["US-WA"]
+
+
+def test_brussels_and_moscow_stand_for_the_eu_and_russia(tagger: Tagger) -> None:
+    assert regions(tag(tagger, "Brussels tightens stablecoin rules", "The regulation was amended.")) == ["EU"]
+    assert regions(tag(tagger, "Moscow bans crypto payments", "The government signed the decree.")) == ["RU"]
+
+
+# -- names that are two places -----------------------------------------------------------------
+
+
+def test_georgia_the_country_and_georgia_the_state(tagger: Tagger) -> None:
+    country = tag(
+        tagger,
+        "Georgia's central bank issues crypto licensing rules",
+        "The National Bank of Georgia in Tbilisi set capital requirements for exchanges.",
+    )
+    state = tag(
+        tagger,
+        "Georgia Senate passes crypto kiosk bill",
+        "The state senate voted to cap withdrawals; the governor is expected to sign the bill.",
+    )
+    assert regions(country) == ["GE"]
+    assert regions(state) == ["US-GA"]
+
+
+def test_jersey_is_not_new_jersey(tagger: Tagger) -> None:
+    jersey = tag(
+        tagger, "Jersey regulator fines crypto fund administrator", "Jersey's regulator issued a fine."
+    )
+    new_jersey = tag(
+        tagger, "New Jersey regulator fines crypto lender", "New Jersey's regulator issued a fine."
+    )
+    assert regions(jersey) == ["JE"]
+    assert regions(new_jersey) == ["US-NJ"]
+
+
+def test_a_shared_acronym_follows_the_story(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "SEC orders crypto platforms blocked",
+        "Nigeria's SEC told telecom operators to block three unregistered platforms.",
+        "The SEC said the platforms had served Nigerian customers without registration.",
+    )
+    assert regions(tags) == ["NG"]
+
+
+# -- places that are not policy ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "China Construction Bank posts higher quarterly profit",
+        "Bank of America analysts see bitcoin reaching new highs",
+        "Abu Dhabi Commercial Bank reports record earnings",
+        "Hong Kong Exchanges and Clearing reports record revenue",
+        "A Dubai-based exchange raised $50 million in a funding round",
+    ],
+)
+def test_places_inside_company_news_are_not_policy(tagger: Tagger, title: str) -> None:
+    assert tag(tagger, title, "The company said results beat expectations.") == Tags()
+
+
+def test_a_business_location_is_not_a_policy_region(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Hong Kong regulator grants licence to exchange",
+        "The Securities and Futures Commission licensed a Singapore-based exchange.",
+    )
+    assert regions(tags) == ["HK"]
+
+
+def test_regions_named_in_passing_are_not_tagged(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Dubai's VARA fines exchange for marketing breaches",
+        "The Virtual Assets Regulatory Authority fined the exchange for misleading adverts.",
+        "VARA said the fine followed an inspection.\n\nThe exchange, founded in London, also operates "
+        "in Brazil and Turkey, where it has millions of users.",
+    )
+    assert regions(tags) == ["AE-DU"]
+    assert "enforcement" in tags.topics
+
+
+# -- Chinese -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "code", "topic"),
+    [
+        (
+            "北京市发布区块链行动计划",
+            "北京市人民政府设立专项基金支持区块链企业。",
+            "CN-BJ",
+            "industrial-policy",
+        ),
+        ("海南自贸港出台数字资产试点方案", "海南省人民政府印发实施方案。", "CN-HI", "industrial-policy"),
+        (
+            "雄安新区推动区块链政务应用",
+            "雄安新区管委会将政务服务上链。",
+            "CN-HE-xiongan",
+            "public-sector-adoption",
+        ),
+        ("深圳市扩大数字人民币试点", "深圳市政府发放数字人民币消费红包。", "CN-GD-shenzhen", "cbdc"),
+        ("中国人民银行扩大数字人民币试点范围", "央行表示将稳步推进数字人民币研发。", "CN", "cbdc"),
+    ],
+)
+def test_chinese_stories_are_tagged(tagger: Tagger, title: str, summary: str, code: str, topic: str) -> None:
+    tags = tag(tagger, title, summary)
+    assert regions(tags) == [code]
+    assert topic in tags.topics
+
+
+# -- evidence and user additions ---------------------------------------------------------------
+
+
+def test_every_tag_has_its_evidence(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Wyoming lawmakers pass DAO law amendment",
+        "The Wyoming legislature passed a bill changing member liability in DAOs.",
+        "Wyoming's governor is expected to sign the bill.",
+    )
+    tagged = set(tags.topics) | set(regions(tags))
+    assert tagged == {"legislation", "US-WY"}
+    assert {evidence.tag for evidence in tags.evidence} == tagged
+    for evidence in tags.evidence:
+        assert evidence.where in ("title", "summary", "body")
+        assert evidence.phrase in evidence.sentence
+
+
+def test_user_regions_and_phrases_extend_the_tagger() -> None:
+    vocabulary = Vocabulary(
+        regions=(CustomRegion("CN-GD-dongguan", "Dongguan", ("东莞",), "CN-GD"),),
+        topic_phrases=(("industrial-policy", ("chip corridor",)),),
+    )
+    tagger = Tagger(vocabulary)
+
+    tags = tagger.tag("Dongguan opens a chip corridor for blockchain firms", "", "")
+
+    assert regions(tags) == ["CN-GD-dongguan"]
+    assert tags.regions[0].name == "Dongguan"
+    assert tags.topics == ("industrial-policy",)
