@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate
@@ -15,8 +15,9 @@ _FOLD = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("
 _CJK_RANGES = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f"
 _HAS_CJK = re.compile(f"[{_CJK_RANGES}]")
 _CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
-# A word: letters and digits, no underscore, no Chinese (which has words of its own).
-_LATIN_WORD = re.compile(f"([^\\W_{_CJK_RANGES}]+)")
+# A word: Latin letters (with accents) and digits. Chinese has words of its own; keys come
+# in Latin or Chinese script only, so other scripts need not be split at all.
+_LATIN_WORD = re.compile("([a-z0-9\u00c0-\u024f]+)")
 
 
 class Layer(Enum):
@@ -70,14 +71,17 @@ class Matcher:
                 by_key.setdefault(key, []).append(pattern)
         self._one_word: dict[str, _Entry] = {}
         self._by_two_words: dict[tuple[str, str], list[tuple[tuple[str, ...], _Entry]]] = {}
-        self._by_char: dict[str, list[tuple[str, _Entry]]] = {}
+        self._one_char: dict[str, _Entry] = {}
+        self._by_two_chars: dict[str, list[tuple[str, _Entry]]] = {}
         for key, group in by_key.items():
             entry = _Entry(
                 _Group(tuple(p for p in group if p.layer is Layer.ENTITY)),
                 _Group(tuple(p for p in group if p.layer is Layer.PHRASE)),
             )
-            if _HAS_CJK.match(key):
-                self._by_char.setdefault(key[0], []).append((key, entry))
+            if _HAS_CJK.match(key) and len(key) == 1:
+                self._one_char[key] = entry
+            elif _HAS_CJK.match(key):
+                self._by_two_chars.setdefault(key[:2], []).append((key, entry))
             elif _HAS_CJK.search(key):
                 continue  # "e-cny试点": its Latin start is a key of its own already
             elif len(words := tuple(key.split())) == 1:
@@ -86,7 +90,7 @@ class Matcher:
                 self._by_two_words.setdefault((words[0], words[1]), []).append((words, entry))
         for by_words in self._by_two_words.values():
             by_words.sort(key=lambda candidate: -len(candidate[0]))
-        for by_chars in self._by_char.values():
+        for by_chars in self._by_two_chars.values():
             by_chars.sort(key=lambda candidate: -len(candidate[0]))
         self._first_words = frozenset(self._one_word) | {first for first, _ in self._by_two_words}
 
@@ -95,50 +99,55 @@ class Matcher:
         folded = fold(text)
         if len(folded) != len(text):  # a rare character that lower-cases to two
             folded = "".join(c if len(c) == 1 else t for c, t in zip(fold_chars(text), text, strict=True))
+        spans = self._latin(folded)
+        if (self._one_char or self._by_two_chars) and _HAS_CJK.search(folded):
+            spans += self._chinese(folded)
         entities: list[Hit] = []
         phrases: list[Hit] = []
-        for start, end, entry in self._latin(folded):
-            _add(text, (start, end), entry, entities, phrases)
-        if self._by_char and _HAS_CJK.search(folded):
-            for start, end, entry in self._chinese(folded):
-                _add(text, (start, end), entry, entities, phrases)
+        for start, end, entry in spans:
+            surface = text[start:end]
+            if meanings := entry.entities.fitting(surface):
+                entities.append(Hit(start, end, surface, meanings))
+            if meanings := entry.phrases.fitting(surface):
+                phrases.append(Hit(start, end, surface, meanings))
         entities = _longest_first(entities)
         return entities, _outside(_longest_first(phrases), entities)
 
-    def _latin(self, folded: str) -> Iterator[tuple[int, int, _Entry]]:
+    def _latin(self, folded: str) -> list[tuple[int, int, _Entry]]:
         # Splitting on words keeps the separators too, so running lengths give every word's
         # offset without a Python step per word.
         parts = _LATIN_WORD.split(folded)
         words = parts[1::2]
+        first_words = self._first_words
+        candidates = [index for index, word in enumerate(words) if word in first_words]
+        if not candidates:
+            return []
         starts = list(accumulate(map(len, parts), initial=0))[1::2]
-        one_word, by_two_words, first_words = self._one_word, self._by_two_words, self._first_words
+        one_word, by_two_words = self._one_word, self._by_two_words
         last_index = len(words) - 1
-        for index, word in enumerate(words):
-            if word not in first_words:  # most words: one set lookup and on
-                continue
+        found = []
+        for index in candidates:
+            word = words[index]
             if (entry := one_word.get(word)) is not None:
-                yield starts[index], starts[index] + len(word), entry
+                found.append((starts[index], starts[index] + len(word), entry))
             if index < last_index:
                 for key, entry in by_two_words.get((word, words[index + 1]), ()):
                     last = index + len(key) - 1
                     if last <= last_index and (len(key) == 2 or tuple(words[index : last + 1]) == key):
-                        yield starts[index], starts[last] + len(words[last]), entry
+                        found.append((starts[index], starts[last] + len(words[last]), entry))
+        return found
 
-    def _chinese(self, folded: str) -> Iterator[tuple[int, int, _Entry]]:
+    def _chinese(self, folded: str) -> list[tuple[int, int, _Entry]]:
+        one_char, by_two_chars = self._one_char, self._by_two_chars
+        found = []
         for run in _CJK_RUN.finditer(folded):
             for start in range(run.start(), run.end()):
-                for key, entry in self._by_char.get(folded[start], ()):
-                    if folded.startswith(key, start):
-                        yield start, start + len(key), entry
-
-
-def _add(text: str, span: tuple[int, int], entry: _Entry, entities: list[Hit], phrases: list[Hit]) -> None:
-    start, end = span
-    surface = text[start:end]
-    if meanings := entry.entities.fitting(surface):
-        entities.append(Hit(start, end, surface, meanings))
-    if meanings := entry.phrases.fitting(surface):
-        phrases.append(Hit(start, end, surface, meanings))
+                if (entry := one_char.get(folded[start])) is not None:
+                    found.append((start, start + 1, entry))
+                for key, entry in by_two_chars.get(folded[start : start + 2], ()):
+                    if len(key) == 2 or folded.startswith(key, start):
+                        found.append((start, start + len(key), entry))
+        return found
 
 
 class _Group:

@@ -36,8 +36,14 @@ class OtherStory:
     even_with_actor: bool  # "Opinion:" stays opinion even when it is about regulators
 
 
+@dataclass(frozen=True, slots=True)
+class Subnational:
+    """A cue that the story's states are US-style states: "state senate", "county"."""
+
+
 ACTOR = Actor()
 MUNICIPAL = Municipal()
+SUBNATIONAL = Subnational()
 
 
 def _data() -> dict[str, Any]:
@@ -56,6 +62,7 @@ def build(extra: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[Pattern]:
         pattern_for(text, Layer.PHRASE, ACTOR, name=text[:1].isupper()) for text in data["actors"]["phrases"]
     ]
     patterns += [_phrase(text, MUNICIPAL) for text in data["municipal"]["phrases"]]
+    patterns += [_phrase(text, SUBNATIONAL) for text in data["subnational"]["phrases"]]
     patterns += [_phrase(text, OtherStory(True)) for text in data["other_stories"]["always"]]
     patterns += [_phrase(text, OtherStory(False)) for text in data["other_stories"]["unless_actor"]]
     for topic, table in data["topics"].items():
