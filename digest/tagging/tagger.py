@@ -23,7 +23,10 @@ WEIGHT = {"title": 3.0, "summary": 2.0, "lead": 1.5, "body": 1.0}
 STRONG_PHRASE = 1.0  # "central bank digital currency": policy on its own
 WEAK_PHRASE = 0.7  # "licence" next to a public actor
 POLICY_MIN = 2.0  # the story's policy score (weighted sentences) needed to call it policy
-OTHER_STORY_DAMPING = 0.5  # a headline about a price, a raise, a hack or a hire: policy words weigh less
+# A headline about a price, a raise, a hack or a hire: policy words in it weigh less.
+OTHER_STORY_DAMPING = 0.5
+# Opinion, people and DAO stories talk about regulators at length without any acting.
+OTHER_STORY_ALWAYS_DAMPING = 0.25
 TOPIC_MIN = 2.0  # a topic's own score needed ...
 TOPIC_SHARE = 0.6  # ... and at least this share of the strongest topic's
 ACTOR_BONUS = 0.5  # a region named as the actor itself ("VARA fined ...") counts more
@@ -77,6 +80,7 @@ class _Mention:
     score: float
     surface: str
     sentence: _Sentence
+    city: str | None = None  # a capital taken for its government, which may yet be the city
 
 
 @dataclass
@@ -89,7 +93,7 @@ class _Reading:
     )
     policy_score: float = 0.0
     subnational: bool = False  # the story speaks of a state senate, a county ...: a US-style state
-    other_story: bool = False  # the headline or summary reads like market, company or people news
+    damping: float = 1.0  # less when the headline or summary reads like market, company or people news
     mentions: list[_Mention] = field(default_factory=list)
 
 
@@ -106,7 +110,7 @@ class Tagger:
         reading = _Reading()
         for sentence in self._sentences(title, summary, body):
             _read(sentence, reading, self.verbs)
-        score = reading.policy_score * (OTHER_STORY_DAMPING if reading.other_story else 1.0)
+        score = reading.policy_score * reading.damping
         if score < POLICY_MIN:
             return Tags()
         topics = _topics(reading)
@@ -155,7 +159,12 @@ class Tagger:
         scores: defaultdict[str, float] = defaultdict(float)
         evidence: defaultdict[str, list[tuple[float, Evidence]]] = defaultdict(list)
         context = _country_context(reading.mentions)
+        # Once a story shows a capital as its own city government ("Beijing's municipal
+        # government"), its other mentions ("Beijing unveils ...") are the city too.
+        cities = {code for mention in reading.mentions if mention.city is None for code in mention.codes}
         for mention in reading.mentions:
+            if mention.city in cities:
+                mention.codes = (mention.city,)
             code = _resolve(mention.codes, context, subnational=reading.subnational)
             scores[code] += mention.score
             sentence = mention.sentence
@@ -245,7 +254,11 @@ def _read(sentence: _Sentence, reading: _Reading, verbs: frozenset[str]) -> None
     signals = _signals(sentence, verbs)
     reading.subnational |= signals.subnational
     if signals.cues and sentence.where in ("title", "summary"):
-        reading.other_story |= any(cue.even_with_actor or not signals.has_actor for cue in signals.cues)
+        for cue in signals.cues:
+            if cue.even_with_actor:
+                reading.damping = min(reading.damping, OTHER_STORY_ALWAYS_DAMPING)
+            elif not signals.has_actor:
+                reading.damping = min(reading.damping, OTHER_STORY_DAMPING)
     strongest = 0.0
     weight = sentence.weight
     for phrase, hit in signals.topic_hits:
@@ -270,7 +283,9 @@ def _note_regions(sentence: _Sentence, reading: _Reading, signals: _Signals, str
             factor = 1.0 + (ACTOR_BONUS if is_actor else 0.0)
         else:
             factor = TITLE_SUBJECT if sentence.where == "title" else PASSING
-        reading.mentions.append(_Mention(codes, factor * sentence.weight, hit.surface, sentence))
+        reading.mentions.append(
+            _Mention(codes, factor * sentence.weight, hit.surface, sentence, _city_if_capital(hit, codes))
+        )
 
 
 # A body's kind says what its actions are about: a tax authority acting is taxation.
@@ -302,6 +317,14 @@ def _codes(hit: Hit, sentence: _Sentence, municipal: bool) -> tuple[str, ...]:
     return tuple(dict.fromkeys(codes))
 
 
+def _city_if_capital(hit: Hit, codes: tuple[str, ...]) -> str | None:
+    """The city a capital's mention could still turn out to mean, if it was read as the nation."""
+    for meaning in hit.meanings:
+        if isinstance(meaning, Capital) and meaning.city and codes == (meaning.stands_for,):
+            return meaning.city
+    return None
+
+
 def _capital_sense(capital: Capital, hit: Hit, sentence: _Sentence, municipal: bool) -> str:
     """ "Beijing tightens its ban" is China; "Beijing's municipal government" is the city."""
     if municipal and capital.city:
@@ -322,9 +345,14 @@ def _place_acts(hit: Hit, sentence: _Sentence, verbs: frozenset[str]) -> bool:
     after = _NEXT_WORD.match(sentence.zone_text, hit.end)
     if after is None:
         return False
+    capital = any(isinstance(meaning, Capital) for meaning in hit.meanings)
     if after["possessive"]:
-        return any(isinstance(meaning, Capital) for meaning in hit.meanings)
-    return (after["word"] or "").lower() in verbs
+        return capital
+    word = after["word"] or ""
+    # A headline that opens on a capital and a verb is its government acting, whatever the
+    # verb: "Bangkok blinks on tourist crypto cards".
+    headline_verb = capital and sentence.where == "title" and hit.start == 0 and word.endswith("s")
+    return headline_verb or word.lower() in verbs
 
 
 def _business_location(hit: Hit, sentence: _Sentence) -> bool:
