@@ -41,6 +41,29 @@ BAD_FILES = [
     ),
     pytest.param("title = 'x'\n", 1, "unknown key 'title'", id="no-feeds-unknown"),
     pytest.param("", None, "no [[feeds]] listed", id="empty"),
+    pytest.param(
+        GOOD_FEED + '\n[[regions]]\ncode = "dongguan"\nname = "D"\n',
+        6,
+        "code must look like",
+        id="region-code",
+    ),
+    pytest.param(GOOD_FEED + '\n[[regions]]\ncode = "CN-GD-dongguan"\n', 5, "needs a name", id="region-name"),
+    pytest.param(
+        GOOD_FEED + '\n[[regions]]\ncode = "CN-GD-dongguan"\nname = "D"\nparent = "US"\n',
+        8,
+        "parent",
+        id="region-parent",
+    ),
+    pytest.param(
+        GOOD_FEED + '\n[[regions]]\ncode = "CN"\nname = "C"\nsize = 3\n',
+        8,
+        "unknown key 'size'",
+        id="region-key",
+    ),
+    pytest.param(
+        GOOD_FEED + '\n[topics.weather]\nphrases = ["rain"]\n', 5, "unknown topic 'weather'", id="topic-name"
+    ),
+    pytest.param(GOOD_FEED + '\n[topics.cbdc]\nphrases = "e-cny"\n', 6, "must be a list", id="topic-phrases"),
 ]
 
 
