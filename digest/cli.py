@@ -23,7 +23,7 @@ from digest.plaintext import one_line, shorten
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from digest.models import Digest, FeedList, FeedResult, Filters, RunReport, Tags, Window
+    from digest.models import Digest, FeedList, FeedResult, Filters, Mail, RunReport, Tags, Window
     from digest.pipeline import Observer
     from digest.store import Store
 
@@ -38,7 +38,10 @@ class Exit(IntEnum):
 class Format(StrEnum):
     RICH = "rich"
     TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
     JSON = "json"
+    EMAIL = "email"
 
 
 app = typer.Typer(
@@ -101,6 +104,8 @@ PolicyOption = Annotated[bool, typer.Option("--policy-only", help="Only items ta
 RegionOption = Annotated[
     list[str] | None, typer.Option("--region", help="Only items in this region or inside it (repeatable).")
 ]
+FromOption = Annotated[str | None, typer.Option("--from", help="The email's From (else [email] from).")]
+ToOption = Annotated[str | None, typer.Option("--to", help="The email's To (else [email] to).")]
 TopicOption = Annotated[
     list[str] | None, typer.Option("--topic", help="Only items with this topic (repeatable).")
 ]
@@ -117,6 +122,7 @@ class _View:
     format: Format
     explicit_format: bool
     output: Path | None
+    mail: Mail
 
     def window(self) -> Window:
         """The window as of now: `fetch` asks after its run, so what it stored is inside."""
@@ -135,6 +141,7 @@ def _view(
     policy_only: bool,
     regions: list[str] | None,
     topics: list[str] | None,
+    mail: Mail,
 ) -> _View:
     from digest.models import TOPICS, Filters  # noqa: PLC0415
 
@@ -154,6 +161,7 @@ def _view(
         format=chosen,
         explicit_format=fmt is not None,
         output=output,
+        mail=mail,
     )
     try:
         view.window()
@@ -196,6 +204,8 @@ def fetch(
     policy_only: PolicyOption = False,
     region: RegionOption = None,
     topic: TopicOption = None,
+    sender: FromOption = None,
+    to: ToOption = None,
     no_extract: Annotated[
         bool, typer.Option("--no-extract", help="Use the feeds' own text; download no article pages.")
     ] = False,
@@ -228,6 +238,7 @@ def fetch(
             policy_only=policy_only,
             regions=region,
             topics=topic,
+            mail=_mail(feed_list, sender, to),
         )
         options = pipeline.RunOptions(
             timeout=timeout or settings.timeout,
@@ -258,6 +269,8 @@ def show(
     policy_only: PolicyOption = False,
     region: RegionOption = None,
     topic: TopicOption = None,
+    sender: FromOption = None,
+    to: ToOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
 ) -> None:
     """Print the digest for the window from what is stored (no network)."""
@@ -272,6 +285,7 @@ def show(
             policy_only=policy_only,
             regions=region,
             topics=topic,
+            mail=_mail(feed_list, sender, to),
         )
         path = _db_path(db)
         if not path.exists():
@@ -338,6 +352,13 @@ def retag(
 # -- the edges: files, store, streams ----------------------------------------------------------
 
 
+def _mail(feed_list: FeedList, sender: str | None, to: str | None) -> Mail:
+    from digest.models import Mail  # noqa: PLC0415
+
+    configured = feed_list.mail
+    return Mail(sender or configured.sender, to or configured.to, configured.subject)
+
+
 def _feed_list(explicit: Path | None, *, quiet: bool) -> FeedList:
     import platformdirs  # noqa: PLC0415
 
@@ -371,9 +392,16 @@ def _open_store(db: Path | None) -> Iterator[Store]:
 
 def _digest(store: Store, view: _View, feeds: Sequence[FeedResult]) -> Digest:
     from digest import compose  # noqa: PLC0415
+    from digest.tagging import region_names  # noqa: PLC0415
 
     window = view.window()
-    return compose.compose(store.items_in(window), feeds, window, view.filters, window.end)
+    items = store.items_in(window)
+    before = store.items_in(compose.previous(window))  # for the trends
+    codes = {r.code.split("-")[0] for item in (*items, *before) for r in item.tags.regions}
+    codes |= {item.tags.primary_region for item in items if item.tags.primary_region}
+    return compose.compose(
+        items, feeds, window, view.filters, window.end, before=before, names=region_names(codes)
+    )
 
 
 def _emit(digest: Digest, view: _View) -> None:
@@ -410,6 +438,25 @@ def _rendered(digest: Digest, view: _View) -> str:
         from digest.render import json  # noqa: PLC0415
 
         return json.render(digest)
+    if view.format is Format.MARKDOWN:
+        from digest.render import markdown  # noqa: PLC0415
+
+        return markdown.render(digest)
+    if view.format is Format.HTML:
+        from digest.render import html  # noqa: PLC0415
+
+        return html.render(digest)
+    if view.format is Format.EMAIL:
+        from digest.render import email, html, text  # noqa: PLC0415
+
+        mail = view.mail
+        try:
+            return email.render(
+                digest, text=text.render(digest), html=html.render(digest), sender=mail.sender, to=mail.to,
+                subject=mail.subject,
+            )  # fmt: skip
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--from/--to") from None
     if view.format is Format.RICH:
         from digest.render import rich  # noqa: PLC0415
 

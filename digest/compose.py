@@ -1,13 +1,38 @@
-"""Pick the window and the stories in it: a `Digest` value, no I/O."""
+"""Pick the window and shape the newsletter: stories grouped by region, trends, charts. No I/O."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 
-from digest.models import Digest, FeedResult, Filters, Item, Window
+from rapidfuzz import fuzz, utils
+
+from digest.models import (
+    Digest,
+    FeedResult,
+    FeedStatus,
+    Filters,
+    Glance,
+    Item,
+    Section,
+    Story,
+    Trend,
+    Window,
+)
+from digest.plaintext import one_line, shorten
 
 TITLE = "Crypto policy digest"
+OTHER_HEADLINES = 15
+LINE_CHARS = 200
+# Two outlets' items are one story when they came out within this many days of each other and
+# their headlines (or leads) share this much, by token-set similarity out of 100: measured on
+# rewritten headlines of the same event ("SEC sues X" / "X sued by SEC over ...") against
+# different events on one subject.
+SAME_STORY_DAYS = 3
+SAME_STORY_TITLES = 80
+SAME_STORY_LEADS = 90  # a lead this close counts only with headlines at least half alike
+SAME_STORY_LEAD_TITLES = 50
 
 
 def window(now: datetime, *, days: int, since: datetime | None, until: datetime | None) -> Window:
@@ -17,16 +42,176 @@ def window(now: datetime, *, days: int, since: datetime | None, until: datetime 
     return Window(start=start, end=end)
 
 
+def previous(window: Window) -> Window:
+    """The window of the same length just before, for trends."""
+    return Window(window.start - (window.end - window.start), window.start)
+
+
 def compose(
     items: Iterable[Item],
     feeds: Sequence[FeedResult],
     window: Window,
     filters: Filters,
     now: datetime,
+    *,
+    before: Iterable[Item] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Digest:
-    chosen = [item for item in items if _wanted(item, filters)]
-    chosen.sort(key=lambda item: (item.published, item.id), reverse=True)
-    return Digest(title=TITLE, window=window, generated_at=now, items=tuple(chosen), feeds=tuple(feeds))
+    chosen = sorted((item for item in items if _wanted(item, filters)), key=_newest_first)
+    stories = same_stories(chosen)
+    policy = [story for story in stories if story.item.tags.policy]
+    earlier = same_stories(sorted((item for item in before if _wanted(item, filters)), key=_newest_first))
+    region_names = _region_names(chosen, names or {})
+    return Digest(
+        title=TITLE,
+        window=window,
+        generated_at=now,
+        items=tuple(chosen),
+        feeds=tuple(feeds),
+        glance=Glance(
+            stories=len(stories),
+            policy=len(policy),
+            regions=len({_country(story) for story in policy if _country(story)}),
+            feeds=len(feeds),
+            failed=sum(1 for feed in feeds if feed.status is FeedStatus.ERROR),
+        ),
+        sections=_sections(policy, region_names),
+        other=tuple(story for story in stories if not story.item.tags.policy)[:OTHER_HEADLINES],
+        region_trends=_trends(
+            Counter(_country(s) for s in policy if _country(s)),
+            Counter(_country(s) for s in earlier if s.item.tags.policy and _country(s)),
+            region_names,
+        ),
+        topic_trends=_trends(
+            Counter(topic for s in policy for topic in s.item.tags.topics),
+            Counter(topic for s in earlier if s.item.tags.policy for topic in s.item.tags.topics),
+            {},
+        ),
+        daily=_daily(policy, window),
+    )
+
+
+def same_stories(items: Sequence[Item]) -> list[Story]:
+    """Items about the same event from several outlets, told once with "also: ...".
+
+    `items` come newest first; each story is told by its earliest report."""
+    groups: list[list[Item]] = []
+    keys: list[tuple[str, str]] = []
+    for item in sorted(items, key=lambda item: item.published):
+        title, lead = utils.default_process(item.title), utils.default_process(item.summary[:300])
+        match = _earlier_report(item, title, lead, groups, keys)
+        if match is None:
+            groups.append([item])
+            keys.append((title, lead))
+        else:
+            groups[match].append(item)
+    stories = [_story(group) for group in groups]
+    stories.sort(key=lambda story: _newest_first(story.item))
+    return stories
+
+
+def _earlier_report(
+    item: Item, title: str, lead: str, groups: list[list[Item]], keys: list[tuple[str, str]]
+) -> int | None:
+    """The group, among those started in the last few days, that reports the same event."""
+    for index in range(len(groups) - 1, -1, -1):
+        if item.published - groups[index][0].published > timedelta(days=SAME_STORY_DAYS):
+            return None  # groups are in time order: none further back can match
+        # One outlet does not run one story twice: its items with one boilerplate summary are
+        # different stories.
+        if _outlets(item) & {name for other in groups[index] for name in _outlets(other)}:
+            continue
+        if _same(title, lead, *keys[index]):
+            return index
+    return None
+
+
+def _same(title: str, lead: str, other_title: str, other_lead: str) -> bool:
+    titles = fuzz.token_set_ratio(title, other_title) if title and other_title else 0.0
+    if titles >= SAME_STORY_TITLES:
+        return True
+    leads = fuzz.token_set_ratio(lead, other_lead) if len(lead) > 60 and len(other_lead) > 60 else 0.0
+    return leads >= SAME_STORY_LEADS and titles >= SAME_STORY_LEAD_TITLES
+
+
+def _outlets(item: Item) -> set[str]:
+    return set(item.feeds or (item.feed,))
+
+
+def _story(group: list[Item]) -> Story:
+    first = group[0]
+    outlets = [name for item in group for name in (item.feeds or (item.feed,))]
+    also = tuple(dict.fromkeys(name for name in outlets if name and name != first.feed))
+    return Story(item=first, line=line_of(first), also=also)
+
+
+def line_of(item: Item) -> str:
+    """One line of context: the feed's summary, else the article's lead, cut at a sentence."""
+    text = one_line(item.summary) or one_line(item.text.split("\n\n", 1)[0])
+    return shorten(text, LINE_CHARS)
+
+
+def _sections(policy: list[Story], names: Mapping[str, str]) -> tuple[Section, ...]:
+    """Countries by their number of policy stories; inside each, the country's own stories,
+    then each province, state, city or zone's."""
+    by_country: defaultdict[str, defaultdict[str, list[Story]]] = defaultdict(lambda: defaultdict(list))
+    for story in policy:
+        code = story.item.tags.primary_region or ""
+        by_country[_country(story)][code].append(story)
+    sections = []
+    for country, by_code in by_country.items():
+        places = tuple(
+            Section(code, names.get(code, code), _ranked(stories))
+            for code, stories in sorted(by_code.items(), key=lambda pair: (-len(pair[1]), pair[0]))
+            if code != country
+        )
+        own = _ranked(by_code.get(country, []))
+        sections.append(
+            Section(country, names.get(country, country) if country else "No region named", own, places)
+        )
+    sections.sort(key=lambda section: (section.code == "", -section.count, section.name))
+    return tuple(sections)
+
+
+def _ranked(stories: list[Story]) -> tuple[Story, ...]:
+    """More outlets first (a story many carried matters more), then the newest."""
+    return tuple(sorted(stories, key=lambda story: (-len(story.also), _newest_first(story.item))))
+
+
+def _trends(now: Counter[str], before: Counter[str], names: Mapping[str, str]) -> tuple[Trend, ...]:
+    trends = [Trend(key, names.get(key, key), now[key], before[key]) for key in now.keys() | before.keys()]
+    trends.sort(key=lambda trend: (-trend.now, -(trend.now - trend.before), trend.key))
+    return tuple(trends)
+
+
+def _daily(policy: list[Story], window: Window) -> tuple[tuple[date, int], ...]:
+    counts = Counter(story.item.published.astimezone().date() for story in policy)
+    first, last = (
+        window.start.astimezone().date(),
+        (window.end - timedelta(microseconds=1)).astimezone().date(),
+    )
+    days = (last - first).days + 1
+    if days > 366:  # a sparkline of years says nothing; keep the last year
+        first = last - timedelta(days=365)
+        days = 366
+    return tuple((first + timedelta(days=n), counts[first + timedelta(days=n)]) for n in range(days))
+
+
+def _region_names(items: Iterable[Item], names: Mapping[str, str]) -> dict[str, str]:
+    known = dict(names)
+    for item in items:
+        for region in item.tags.regions:
+            known.setdefault(region.code, region.name)
+    return known
+
+
+def _country(story: Story) -> str:
+    primary = story.item.tags.primary_region
+    return primary.split("-")[0] if primary else ""
+
+
+def _newest_first(item: Item) -> tuple[float, str]:
+    return (-item.published.timestamp(), item.id)
 
 
 def _wanted(item: Item, filters: Filters) -> bool:

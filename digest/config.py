@@ -19,11 +19,13 @@ from digest.models import (
     CustomRegion,
     Feed,
     FeedList,
+    Mail,
     Settings,
     Vocabulary,
 )
 
-_TOP_KEYS = frozenset({"settings", "feeds", "regions", "topics"})
+_TOP_KEYS = frozenset({"settings", "feeds", "regions", "topics", "email"})
+_EMAIL_KEYS = {"from": "sender", "to": "to", "subject": "subject"}
 _REGION_KEYS = frozenset({"code", "name", "aliases", "parent"})
 _TOPIC_KEYS = frozenset({"phrases"})
 # Contract codes: ISO 3166-1 (or EU), optionally ISO 3166-2's part, optionally a city slug.
@@ -102,7 +104,29 @@ def parse(text: str, path: Path, *, bundled: bool = False) -> FeedList:
         regions=_regions(document.get("regions", []), source),
         topic_phrases=_topic_phrases(document.get("topics", {}), source),
     )
-    return FeedList(source=path, settings=settings, feeds=feeds, bundled=bundled, vocabulary=vocabulary)
+    return FeedList(
+        source=path,
+        settings=settings,
+        feeds=feeds,
+        bundled=bundled,
+        vocabulary=vocabulary,
+        mail=_mail(document.get("email", {}), source),
+    )
+
+
+def _mail(table: Any, source: _Source) -> Mail:
+    """`[email]`: from, to and subject for `--format email`."""
+    if not isinstance(table, dict):
+        raise source.fail("[email] must be a table", source.line_of("email"))
+    values: dict[str, str] = {}
+    for key, value in table.items():
+        line = source.line_of(key, "email")
+        if key not in _EMAIL_KEYS:
+            raise source.fail(f"unknown key {key!r} in [email]; use from, to, subject", line)
+        if not isinstance(value, str) or not value.strip() or "\n" in value or "\r" in value:
+            raise source.fail(f"email.{key} must be a one-line string", line)
+        values[_EMAIL_KEYS[key]] = value.strip()
+    return Mail(**values)
 
 
 def _settings(table: Any, source: _Source) -> Settings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -51,6 +51,15 @@ class Vocabulary:
 
 
 @dataclass(frozen=True, slots=True)
+class Mail:
+    """Who the email digest is from and to: the feeds file's [email], or --from and --to."""
+
+    sender: str | None = None
+    to: str | None = None
+    subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FeedList:
     """A validated feeds file: where it came from, its settings and its feeds."""
 
@@ -59,6 +68,7 @@ class FeedList:
     feeds: tuple[Feed, ...]
     bundled: bool = False
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    mail: Mail = field(default_factory=Mail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,12 +213,69 @@ class Filters:
 
 
 @dataclass(frozen=True, slots=True)
+class Story:
+    """One story as the newsletter tells it: the item, the other outlets that carried the
+    same event, and one line of context."""
+
+    item: Item
+    line: str
+    also: tuple[str, ...] = ()  # other outlets carrying the same story
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A country's policy stories, then those of its provinces, states, cities and zones."""
+
+    code: str  # "" for policy stories that name no region
+    name: str
+    stories: tuple[Story, ...]
+    places: tuple[Section, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.stories) + sum(place.count for place in self.places)
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """A region's or topic's policy stories in this window against the one before."""
+
+    key: str
+    label: str
+    now: int
+    before: int
+
+    @property
+    def direction(self) -> str:
+        if self.before == 0:
+            return "new"
+        if self.now == 0:
+            return "gone"
+        return "up" if self.now > self.before else "down" if self.now < self.before else "same"
+
+
+@dataclass(frozen=True, slots=True)
+class Glance:
+    stories: int
+    policy: int
+    regions: int
+    feeds: int
+    failed: int
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     title: str
     window: Window
     generated_at: datetime
     items: tuple[Item, ...]
     feeds: tuple[FeedResult, ...]
+    glance: Glance = field(default_factory=lambda: Glance(0, 0, 0, 0, 0))
+    sections: tuple[Section, ...] = ()
+    other: tuple[Story, ...] = ()  # the non-policy headlines, capped
+    region_trends: tuple[Trend, ...] = ()
+    topic_trends: tuple[Trend, ...] = ()
+    daily: tuple[tuple[date, int], ...] = ()  # policy stories per day over the window
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import pty
@@ -208,3 +210,37 @@ def test_head_closing_the_pipe_is_quiet(server: FixtureServer, tmp_path: Path, e
     assert head.stdout == b"CRYPTO POLICY DIGEST\n"
     assert show.returncode == 0
     assert errors == b""
+
+
+def test_email_is_a_message_for_sendmail(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
+    feeds = stored_digest(server, tmp_path, env)
+    feeds.write_text(
+        feeds.read_text() + '\n[email]\nfrom = "digest@example.org"\nsubject = "Policy this fortnight"\n'
+    )
+
+    done = run_digest(
+        ["show", "--feeds", str(feeds), "--format", "email", "--to", "team@example.org", *WINDOW], env
+    )
+
+    assert done.returncode == 0, done.stderr
+    message = email.message_from_bytes(done.stdout, policy=email.policy.default)
+    assert (message["From"], message["To"], message["Subject"]) == (
+        "digest@example.org", "team@example.org", "Policy this fortnight",
+    )  # fmt: skip
+    assert message.get_content_type() == "multipart/alternative"
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain is not None and html is not None
+    assert "CRYPTO POLICY DIGEST" in plain.get_content()
+    assert "<html" in html.get_content().lower()
+
+
+def test_a_header_injection_in_to_is_a_usage_error(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    feeds = stored_digest(server, tmp_path, env)
+
+    done = run_digest(["show", "--feeds", str(feeds), "--format", "email", "--to", "a@b.c\nBcc: x@y.z"], env)
+
+    assert done.returncode == 2
+    assert done.stdout == b""

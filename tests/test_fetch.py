@@ -303,14 +303,20 @@ def test_hostile_feed_text_is_plain_text(server: FixtureServer, tmp_path: Path, 
     <pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"""
     feeds = write_feeds(tmp_path / "feeds.toml", {"Evil": server.add("/evil.xml", rss.replace("\x1b", ""))})
 
-    for fmt in ("text", "json", "rich"):
+    for fmt in ("text", "json", "rich", "markdown", "html", "email"):
         done = run_digest(["fetch", "--no-extract", "--feeds", str(feeds), "--format", fmt, *WINDOW], env)
         assert done.returncode == 0, done.stderr
         out = done.stdout.decode()
         assert "\u202e" not in out
-        assert "alert(1)" not in out
-        assert "Bold words" in out
-        assert "[bold red]Markup[/]" in out
+        assert "alert(1)" not in out and "<script" not in out.lower()
+        if fmt == "json":
+            assert json.loads(out)["items"][0]["summary"] == "Bold words"
+        if fmt in ("text", "rich", "json"):
+            assert "[bold red]Markup[/]" in out
+        if fmt == "markdown":
+            assert "\\[bold red\\]Markup\\[/\\]" in out  # escaped, so no link or emphasis
+        if fmt == "html":
+            assert "[bold red]Markup[/]" in out and "<b>" not in out
         if fmt != "rich":
             assert "\x1b" not in out
 

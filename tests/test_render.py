@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from digest.models import Digest, FeedResult, FeedStatus, Item, Region, Tags, Window
+from digest.compose import compose
+from digest.models import Digest, FeedResult, FeedStatus, Filters, Item, Region, Tags, Window
 from digest.plaintext import columns
 from digest.render import json as json_render
+from digest.render import markdown as markdown_render
 from digest.render import rich as rich_render
 from digest.render import text as text_render
 
@@ -56,51 +58,118 @@ def item(number: int, title: str, **changes: object) -> Item:
     return Item(**values)  # type: ignore[arg-type]
 
 
+def tags(topics: tuple[str, ...], *codes: tuple[str, str]) -> Tags:
+    return Tags(topics=topics, regions=tuple(Region(*code) for code in codes), primary_region=codes[0][0])
+
+
+WINDOW = Window(datetime(2026, 11, 12, tzinfo=UTC), datetime(2026, 11, 26, tzinfo=UTC))
+NAMES = {"CN": "China", "CN-BJ": "Beijing", "HK": "Hong Kong", "US": "United States", "US-WY": "Wyoming"}
+
+
 def sample() -> Digest:
-    beijing = Tags(
-        topics=("industrial-policy",), regions=(Region("CN-BJ", "Beijing"),), primary_region="CN-BJ"
+    items = [
+        item(
+            1,
+            "Beijing unveils a three-year blockchain action plan and a special fund",
+            tags=tags(("industrial-policy",), ("CN-BJ", "Beijing")),
+            feeds=("Policy Wire", "Asia Ledger"),
+        ),
+        item(
+            2,
+            "北京市发布区块链创新发展行动计划，设立专项基金支持数字人民币试点在海淀区推广应用并吸引企业落户",
+            summary="北京市人民政府近日印发行动计划，提出到2028年建成具有国际影响力的区块链创新高地，并设立50亿元专项基金。",
+            feed="链闻",
+            feeds=("链闻",),
+            tags=tags(("industrial-policy",), ("CN-BJ", "Beijing")),
+        ),
+        item(
+            3,
+            "China's central bank widens the digital yuan pilot to four more cities",
+            tags=tags(("cbdc",), ("CN", "China")),
+        ),
+        item(
+            4,
+            "Hong Kong's SFC licenses two more virtual asset platforms",
+            tags=tags(("regulation",), ("HK", "Hong Kong")),
+        ),
+        item(
+            5,
+            "Wyoming lawmakers pass an amendment to the state's DAO law",
+            tags=tags(("legislation",), ("US-WY", "Wyoming")),
+        ),
+        item(6, "Bitcoin slips as traders trim positions before the monthly expiry", extracted=False),
+    ]
+    before = [
+        item(
+            7,
+            "Hong Kong consults on stablecoin issuer rules",
+            tags=tags(("regulation",), ("HK", "Hong Kong")),
+            published=datetime(2026, 11, 5, tzinfo=UTC),
+        ),
+        item(
+            8,
+            "Singapore's MAS finalises stablecoin framework",
+            tags=tags(("regulation",), ("SG", "Singapore")),
+            published=datetime(2026, 11, 6, tzinfo=UTC),
+        ),
+    ]
+    feeds = (
+        FeedResult("Policy Wire", "https://wire.example/rss", FeedStatus.OK, None, 2),
+        FeedResult("Asia Ledger", "https://ledger.example/atom", FeedStatus.NOT_MODIFIED),
+        FeedResult("Dead Feed", "https://dead.example/rss", FeedStatus.ERROR, "HTTP 410 Gone"),
     )
-    return Digest(
-        title="Crypto policy digest",
-        window=Window(datetime(2026, 11, 12, tzinfo=UTC), datetime(2026, 11, 26, tzinfo=UTC)),
-        generated_at=datetime(2026, 11, 26, tzinfo=UTC),
-        items=(
-            item(1, "Beijing unveils a three-year blockchain action plan and a special fund", tags=beijing,
-                 feeds=("Policy Wire", "Asia Ledger")),
-            item(2, "北京市发布区块链创新发展行动计划，设立专项基金支持数字人民币试点在海淀区推广应用并吸引企业落户",
-                 summary="北京市人民政府近日印发行动计划，提出到2028年建成具有国际影响力的区块链创新高地，并设立50亿元专项基金。",
-                 feed="链闻", feeds=("链闻",)),
-            item(3, "Bitcoin slips as traders trim positions before the monthly expiry", extracted=False),
-        ),
-        feeds=(
-            FeedResult("Policy Wire", "https://wire.example/rss", FeedStatus.OK, None, 2),
-            FeedResult("Asia Ledger", "https://ledger.example/atom", FeedStatus.NOT_MODIFIED),
-            FeedResult("Dead Feed", "https://dead.example/rss", FeedStatus.ERROR, "HTTP 410 Gone"),
-        ),
-    )  # fmt: skip
+    return compose(items, feeds, WINDOW, Filters(), WINDOW.end, before=before, names=NAMES)  # fmt: skip
 
 
-def test_text_matches_the_golden_file() -> None:
+@pytest.mark.parametrize(
+    ("renderer", "golden"), [(text_render, "digest.txt"), (markdown_render, "digest.md")]
+)
+def test_text_and_markdown_match_their_golden_files(renderer: object, golden: str) -> None:
+    rendered = renderer.render(sample())  # type: ignore[attr-defined]
+
+    path = GOLDEN / golden
+    if os.environ.get("DIGEST_REGOLD"):
+        path.write_text(rendered, encoding="utf-8")
+    assert rendered == path.read_text(encoding="utf-8")
+
+
+def test_text_fits_78_columns_and_has_no_escapes() -> None:
     rendered = text_render.render(sample())
 
-    golden = GOLDEN / "digest.txt"
-    if os.environ.get("DIGEST_REGOLD"):
-        golden.write_text(rendered, encoding="utf-8")
-    assert rendered == golden.read_text(encoding="utf-8")
     assert all(columns(line) <= 78 for line in rendered.splitlines() if not line.lstrip().startswith("http"))
+    assert "\x1b" not in rendered
+
+
+def test_markdown_is_commonmark_with_links_and_headings() -> None:
+    rendered = markdown_render.render(sample())
+
+    assert "## China (CN)" in rendered and "### Beijing (CN-BJ)" in rendered
+    assert "](<https://news.example/3>)" in rendered
+    assert "| Region | Stories | |" in rendered
+
+
+def test_rich_layout_at_80_columns() -> None:
+    console = Console(record=True, width=80, color_system=None, force_terminal=False)
+    console.print(rich_render.render(sample()))
+    out = console.export_text()
+
+    assert all(len(line) <= 80 for line in out.splitlines())
+    for expected in ("Crypto policy digest", "China (CN)", "Beijing (CN-BJ)", "Per day", "also: Asia Ledger"):
+        assert expected in out
 
 
 def test_json_is_the_contract_object() -> None:
     document = json.loads(json_render.render(sample()))
 
     assert document["period"] == {"start": "2026-11-12T00:00:00+00:00", "end": "2026-11-26T00:00:00+00:00"}
-    first = document["items"][0]
-    assert first["regions"] == [{"code": "CN-BJ", "name": "Beijing"}]
-    assert (first["policy"], first["topics"], first["primary_region"]) == (
+    beijing = next(item for item in document["items"] if item["id"] == "id0001")
+    assert beijing["regions"] == [{"code": "CN-BJ", "name": "Beijing"}]
+    assert (beijing["policy"], beijing["topics"], beijing["primary_region"]) == (
         True,
         ["industrial-policy"],
         "CN-BJ",
     )
+    assert len(document["items"]) == 6
     assert document["feeds"][2] == {
         "name": "Dead Feed", "url": "https://dead.example/rss", "status": "error",
         "error": "HTTP 410 Gone", "new_items": 0,
@@ -109,9 +178,9 @@ def test_json_is_the_contract_object() -> None:
 
 @pytest.mark.parametrize("renderer", ["text", "json", "rich"])
 def test_hostile_titles_stay_inert(renderer: str) -> None:
-    digest = sample()
-    digest = Digest(
-        digest.title, digest.window, digest.generated_at, (item(9, HOSTILE, summary=HOSTILE),), ()
+    hostile = item(9, HOSTILE, summary=HOSTILE, tags=tags(("regulation",), ("HK", "Hong Kong")))
+    digest = compose(
+        [hostile, item(10, HOSTILE, summary=HOSTILE, feed="Other")], (), WINDOW, Filters(), WINDOW.end
     )
     if renderer == "rich":
         buffer = io.StringIO()

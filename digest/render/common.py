@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from digest.models import Digest, FeedStatus, Item
+from digest.models import Digest, FeedResult, FeedStatus, Story, Trend
+from digest.plaintext import one_line, shorten
+
+TITLE_CHARS = 200
+ARROWS = {"new": "new", "up": "▲", "down": "▼", "same": "=", "gone": "gone"}
 
 
 def period(digest: Digest) -> str:
@@ -19,25 +23,52 @@ def day(moment: datetime) -> str:
 
 
 def at_a_glance(digest: Digest) -> str:
-    stories = len(digest.items)
-    policy = sum(1 for item in digest.items if item.tags.policy)
-    failed = sum(1 for feed in digest.feeds if feed.status is FeedStatus.ERROR)
-    line = f"{stories} {_plural(stories, 'story', 'stories')}, {policy} about policy"
-    line += f" · {len(digest.feeds)} {_plural(len(digest.feeds), 'feed', 'feeds')}"
-    return line + (f", {failed} failed" if failed else "")
+    glance = digest.glance
+    line = f"{_count(glance.stories, 'story', 'stories')}, {glance.policy} about policy"
+    line += f", in {_count(glance.regions, 'region', 'regions')}"
+    line += f" · {_count(glance.feeds, 'feed', 'feeds')}"
+    return line + (f", {glance.failed} failed" if glance.failed else "")
 
 
-def byline(item: Item) -> str:
-    """Feed, date, and the other outlets that carried the same story."""
-    parts = [item.feed or item.site_name or "", day(item.published)]
-    if item.tags.regions:
-        parts.append(", ".join(region.name for region in item.tags.regions))
-    if item.tags.topics:
-        parts.append(", ".join(item.tags.topics))
+def title(story: Story) -> str:
+    return shorten(one_line(story.item.title), TITLE_CHARS)
+
+
+def byline(story: Story) -> str:
+    """Outlet and date, and the other outlets that carried the same story."""
+    item = story.item
+    parts = [one_line(item.feed or item.site_name or ""), day(item.published)]
     line = " · ".join(part for part in parts if part)
-    others = [name for name in item.feeds if name != item.feed]
-    return line + (f" (also: {', '.join(others)})" if others else "")
+    return line + (f" · also: {', '.join(one_line(name) for name in story.also)}" if story.also else "")
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return one if count == 1 else many
+def topics(story: Story) -> str:
+    return ", ".join(story.item.tags.topics)
+
+
+def trend(trend: Trend) -> str:
+    """ "China 6 ▲ from 3", "Hong Kong 2 new", "Singapore 0 gone (2)"."""
+    word = ARROWS[trend.direction]
+    if trend.direction == "new":
+        return f"{one_line(trend.label)} {trend.now} new"
+    if trend.direction == "gone":
+        return f"{one_line(trend.label)} 0 (was {trend.before})"
+    return f"{one_line(trend.label)} {trend.now} {word} from {trend.before}"
+
+
+def failed(digest: Digest) -> list[FeedResult]:
+    return [feed for feed in digest.feeds if feed.status is FeedStatus.ERROR]
+
+
+def is_web_link(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def buckets(counts: list[int], columns: int) -> list[int]:
+    """Day counts summed into at most `columns` buckets of whole days, for a sparkline."""
+    size = -(-len(counts) // columns) if counts else 1  # ceiling division
+    return [sum(counts[i : i + size]) for i in range(0, len(counts), size)]

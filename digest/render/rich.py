@@ -1,36 +1,98 @@
-"""The digest for a terminal: a Rich table with clickable titles (the newsletter layout comes later)."""
+"""The digest for a terminal: a header panel, a section per region, topic badges, clickable
+titles (OSC 8, where the terminal has them), a bar chart by region and a sparkline by day."""
 
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from digest.models import Digest, FeedStatus
-from digest.plaintext import one_line, shorten
-from digest.render.common import at_a_glance, day, period
+from digest.models import Digest, Section, Story
+from digest.plaintext import one_line
+from digest.render.common import at_a_glance, buckets, byline, failed, is_web_link, period, title, trend
 
-TITLE_CHARS = 200
+SPARKS = " ▁▂▃▄▅▆▇█"
 
 
 def render(digest: Digest) -> RenderableType:
     # Every string from a feed goes in as Text, never as markup, so "[red]" stays literal.
-    heading = Text(f"{digest.title} · {period(digest)}", style="bold")
-    glance = Text(at_a_glance(digest), style="dim")
-    table = Table(expand=True, show_lines=False, header_style="bold")
-    table.add_column("Published", no_wrap=True, width=11)
-    table.add_column("Story", ratio=1)
-    table.add_column("Feed", ratio=None, max_width=24)
-    for item in digest.items:
-        title = Text(shorten(one_line(item.title), TITLE_CHARS), style=Style(link=item.url, bold=True))
-        summary = shorten(one_line(item.summary), 160)
-        story = Text.assemble(title, "\n", Text(summary, style="dim")) if summary else title
-        table.add_row(day(item.published), story, Text(one_line(item.feed)))
-    parts: list[RenderableType] = [heading, glance, table]
-    for feed in digest.feeds:
-        if feed.status is FeedStatus.ERROR:
+    parts: list[RenderableType] = [
+        Panel(
+            Text.assemble((digest.title, "bold"), "\n", (period(digest), "dim"), "\n", at_a_glance(digest)),
+            expand=True,
+        )
+    ]
+    if digest.sections:
+        parts += [_charts(digest)]
+    if digest.region_trends or digest.topic_trends:
+        trends = Text("Trends: ", style="bold")
+        trends.append("; ".join(trend(t) for t in (*digest.region_trends[:8], *digest.topic_trends)))
+        parts.append(trends)
+    for section in digest.sections:
+        parts += _section(section)
+    if digest.other:
+        parts.append(Rule(Text("Other headlines", style="bold"), align="left"))
+        for story in digest.other:
             parts.append(
-                Text(f"feed failed: {one_line(feed.name)}: {one_line(feed.error or '')}", style="yellow")
+                Text.assemble("• ", _title(story, bold=False), (f"  {one_line(story.item.feed)}", "dim"))
             )
+    for feed in failed(digest):
+        parts.append(
+            Text(f"feed failed: {one_line(feed.name)}: {one_line(feed.error or '')}", style="yellow")
+        )
     return Group(*parts)
+
+
+def _charts(digest: Digest) -> RenderableType:
+    bars = Table.grid(padding=(0, 1))
+    bars.add_column(max_width=22, no_wrap=True, overflow="ellipsis")
+    bars.add_column(ratio=1)
+    most = max(section.count for section in digest.sections)
+    for section in digest.sections:
+        width = max(1, round(30 * section.count / most))
+        bars.add_row(
+            Text(one_line(section.name)),
+            Text("█" * width, style="cyan").append(f" {section.count}", style="bold"),
+        )
+    counts = [count for _, count in digest.daily]
+    columns = buckets(counts, 56)
+    top = max(columns, default=0) or 1
+    spark = "".join(SPARKS[0 if c == 0 else max(1, round(c / top * (len(SPARKS) - 1)))] for c in columns)
+    daily = Text.assemble(
+        ("Per day ", "bold"),
+        (spark, "cyan"),
+        (f"  {sum(counts)} in all, at most {max(counts, default=0)}", "dim"),
+    )
+    return Group(Text("Policy stories by region", style="bold"), bars, daily)
+
+
+def _section(section: Section, depth: int = 0) -> list[RenderableType]:
+    label = f"{one_line(section.name)} ({section.code})" if section.code else one_line(section.name)
+    heading = Text.assemble((label, "bold"), (f"  {section.count}", "dim"))
+    parts: list[RenderableType] = [
+        Rule(heading, align="left") if depth == 0 else Text.assemble("  ", heading)
+    ]
+    for story in section.stories:
+        parts.append(_story(story, indent="  " * (depth + 1)))
+    for place in section.places:
+        parts += _section(place, depth + 1)
+    return parts
+
+
+def _story(story: Story, indent: str) -> Text:
+    text = Text(indent).append_text(_title(story, bold=True))
+    text.append("\n" + indent + "  ")
+    for topic in story.item.tags.topics:
+        text.append(f" {topic} ", style="black on bright_cyan").append(" ")
+    text.append(byline(story), style="dim")
+    if story.line:
+        text.append("\n" + indent + "  " + story.line)
+    return text
+
+
+def _title(story: Story, *, bold: bool) -> Text:
+    link = story.item.url if is_web_link(story.item.url) else None
+    return Text(title(story), style=Style(link=link, bold=bold))
