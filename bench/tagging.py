@@ -49,27 +49,34 @@ def labelled_paragraphs() -> list[tuple[str, str, list[str]]]:
     return stories
 
 
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
 def realistic(
     rng: random.Random, stories: list[tuple[str, str, list[str]]], words: int
 ) -> tuple[str, str, str]:
     """A story's headline and summary over a body of `words` words: its own paragraphs, then
-    other stories', the last one cut to fit."""
+    other stories' in the same language (an article is in one language), the last one cut."""
     title, summary, paragraphs = rng.choice(stories)
+    same_language = [story for story in stories if _chinese(story[0]) == _chinese(title)]
     body: list[str] = []
     pool = list(paragraphs)
     while (missing := words - _words(body)) > 0:
         if not pool:
-            pool = list(rng.choice(stories)[2])
+            pool = list(rng.choice(same_language)[2])
         paragraph = pool.pop(0)
         if _words([paragraph]) > missing:
             paragraph = _cut(paragraph, missing)
+            if not paragraph.strip():
+                break
         body.append(paragraph)
     return title, summary, "\n\n".join(body)
 
 
 def _cut(paragraph: str, count: int) -> str:
-    if any("\u4e00" <= c <= "\u9fff" for c in paragraph):
-        return paragraph[: count // 2]  # a character counts once, and so does a word around it
+    if _chinese(paragraph):
+        return paragraph[: max(1, count // 2)]  # a character, and a word around it, count
     return " ".join(paragraph.split()[:count])
 
 

@@ -399,9 +399,8 @@ def _digest(store: Store, view: _View, feeds: Sequence[FeedResult]) -> Digest:
     before = store.items_in(compose.previous(window))  # for the trends
     codes = {r.code.split("-")[0] for item in (*items, *before) for r in item.tags.regions}
     codes |= {item.tags.primary_region for item in items if item.tags.primary_region}
-    return compose.compose(
-        items, feeds, window, view.filters, window.end, before=before, names=region_names(codes)
-    )
+    now = datetime.now(UTC)
+    return compose.compose(items, feeds, window, view.filters, now, before=before, names=region_names(codes))
 
 
 def _emit(digest: Digest, view: _View) -> None:

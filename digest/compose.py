@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -33,6 +34,13 @@ SAME_STORY_DAYS = 3
 SAME_STORY_TITLES = 80
 SAME_STORY_LEADS = 90  # a lead this close counts only with headlines at least half alike
 SAME_STORY_LEAD_TITLES = 50
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Words headlines capitalise that name nobody.
+_HEADLINE_WORDS = frozenset(
+    {"the", "a", "an", "of", "in", "on", "to", "for", "and", "as", "at", "by", "with"}
+)
 
 
 def window(now: datetime, *, days: int, since: datetime | None, until: datetime | None) -> Window:
@@ -121,9 +129,27 @@ def _earlier_report(
         # different stories.
         if _outlets(item) & {name for other in groups[index] for name in _outlets(other)}:
             continue
-        if _same(title, lead, *keys[index]):
+        first = groups[index][0]
+        if _same(title, lead, *keys[index]) and _same_subject(item, first):
             return index
     return None
+
+
+def _same_subject(item: Item, other: Item) -> bool:
+    """Alike headlines about different places or parties are different events: "Texas passes
+    a reserve bill" is not "New Hampshire passes a reserve bill", nor is "SEC sues Coinbase"
+    "SEC sues Binance"."""
+    if item.tags.primary_region != other.tags.primary_region:
+        return False
+    names, other_names = _names(item.title), _names(other.title)
+    return not (names - other_names and other_names - names)
+
+
+def _names(title: str) -> set[str]:
+    """The capitalised words of a headline: its people, firms and places (and perhaps its first
+    word, which a different event's headline would not share by chance)."""
+    words = _WORD.findall(title)
+    return {word.casefold() for word in words if word[:1].isupper()} - _HEADLINE_WORDS
 
 
 def _same(title: str, lead: str, other_title: str, other_lead: str) -> bool:
@@ -201,7 +227,8 @@ def _region_names(items: Iterable[Item], names: Mapping[str, str]) -> dict[str, 
     known = dict(names)
     for item in items:
         for region in item.tags.regions:
-            known.setdefault(region.code, region.name)
+            if known.get(region.code, region.code) == region.code:  # a name beats a bare code
+                known[region.code] = region.name
     return known
 
 

@@ -85,11 +85,12 @@ def columns(text: str) -> int:
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """Wrap at spaces to `width` columns; runs of wide characters (Chinese, Japanese, Korean
-    have no spaces) may break between any two characters. A URL or long word stays whole."""
+    have no spaces) may break between any two characters. A URL stays whole (a broken one no
+    longer works); any other word too long for a line is cut into pieces that fit."""
     lines: list[str] = []
     margin = columns(indent)
     line, used = indent, margin
-    for piece in _wrap_pieces(text):
+    for piece in _wrap_pieces(text, width - margin):
         size = columns(piece)
         if piece == " ":
             if used > margin:
@@ -104,11 +105,13 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     return lines or [indent.rstrip()]
 
 
-def _wrap_pieces(text: str) -> list[str]:
+def _wrap_pieces(text: str, room: int) -> list[str]:
     pieces: list[str] = []
     for word in re.split(r"( )", " ".join(text.split())):
         if word and any(unicodedata.east_asian_width(c) in "WF" for c in word):
             pieces.extend(_WIDE_PIECES.findall(word))
+        elif len(word) > room > 0 and not word.startswith(("http://", "https://")):
+            pieces.extend(word[start : start + room] for start in range(0, len(word), room))
         elif word:
             pieces.append(word)
     return pieces

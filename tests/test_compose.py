@@ -135,3 +135,23 @@ def test_a_line_of_context_is_cut_at_a_sentence() -> None:
     line = line_of(item)
 
     assert len(line) <= 201 and line.endswith(".")
+
+
+def test_alike_headlines_about_different_places_or_parties_stay_apart() -> None:
+    pairs = [
+        ("Texas passes bitcoin reserve bill", "US-TX", "New Hampshire passes bitcoin reserve bill", "US-NH"),
+        ("South Korea bans crypto ads", "KR", "North Korea bans crypto ads", "KP"),
+        (
+            "SEC sues Coinbase over unregistered securities",
+            "US",
+            "SEC sues Binance over unregistered securities",
+            "US",
+        ),
+        ("北京市发布区块链行动计划", "CN-BJ", "上海市发布区块链行动计划", "CN-SH"),
+    ]
+    for first, first_code, second, second_code in pairs:
+        items = [
+            story(1, first, "Wire", code=first_code),
+            story(2, second, "Ledger", code=second_code, days_ago=0.5),
+        ]
+        assert len(same_stories(items)) == 2, (first, second)

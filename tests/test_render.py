@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 from rich.console import Console
 
 from digest.compose import compose
@@ -195,3 +196,25 @@ def test_hostile_titles_stay_inert(renderer: str) -> None:
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     if renderer != "json":  # data keeps the whole (cleaned) title; what people read is cut
         assert len(out) < 3000
+
+
+def test_feed_text_cannot_change_the_markdown_structure() -> None:
+    hostile = ["===", "1. a list?", "- a list?", "# heading?", "[link](https://evil.example)", "<b>raw</b>"]
+    items = [
+        item(n, text, summary=text, feed=f"F{n}", tags=tags(("regulation",), ("HK", "Hong Kong")))
+        for n, text in enumerate(hostile, start=20)
+    ]
+    rendered = markdown_render.render(compose(items, (), WINDOW, Filters(), WINDOW.end))
+
+    tokens = MarkdownIt("commonmark").parse(rendered)
+    headings = [t for t in tokens if t.type == "heading_open"]
+    assert [t.tag for t in headings] == ["h1", "h2", "h2", "h2", "h2", "h2"]  # the digest's own only
+    assert not [t for t in tokens if t.type in ("ordered_list_open", "html_block", "html_inline")]
+    links = [
+        t.attrGet("href")
+        for t in tokens
+        if t.type == "inline"
+        for t in t.children or []
+        if t.type == "link_open"
+    ]
+    assert "https://evil.example" not in links

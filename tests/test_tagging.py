@@ -222,3 +222,68 @@ def test_user_regions_and_phrases_extend_the_tagger() -> None:
     assert regions(tags) == ["CN-GD-dongguan"]
     assert tags.regions[0].name == "Dongguan"
     assert tags.topics == ("industrial-policy",)
+
+
+# -- found in review: each a rule that must keep holding ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "codes"),
+    [
+        (
+            "Georgia senate committee advances crypto bill",
+            "The Georgia Senate committee voted 7-2.",
+            ["US-GA"],
+        ),
+        (
+            "Washington governor signs crypto kiosk law",
+            "The bill passed the legislature last month.",
+            ["US-WA"],
+        ),
+        (
+            "Vietnam's National Assembly passes digital technology law recognising crypto",
+            "The National Assembly voted 441-4 on Saturday.",
+            ["VN"],
+        ),
+        (
+            "Chinese tycoon arrested in Hong Kong over crypto fraud",
+            "Hong Kong police arrested him on Tuesday.",
+            ["HK"],
+        ),
+        (
+            "SEC sues token issuer, says Victoria Chen misled investors",
+            "The SEC filed the complaint.",
+            ["US"],
+        ),
+        (
+            "US lawmakers grill Chinese-owned mining firms over energy use",
+            "A House committee held a hearing.",
+            ["US"],
+        ),
+        ("Hong Kong joins mBridge CBDC project", "The HKMA said it would take part in the project.", ["HK"]),
+    ],
+)
+def test_review_cases(tagger: Tagger, title: str, summary: str, codes: list[str]) -> None:
+    tags = tag(tagger, title, summary)
+    assert tags.policy
+    assert regions(tags) == codes
+
+
+def test_a_headline_and_summary_alone_can_carry_a_policy_story(tagger: Tagger) -> None:
+    # Feeds without extraction give no body: the bar is lower for them.
+    tags = tag(
+        tagger,
+        "Singapore exchange fined after audit",
+        "The Monetary Authority of Singapore fined a local exchange S$2 million for AML failures.",
+    )
+    assert regions(tags) == ["SG"] and "enforcement" in tags.topics
+
+
+def test_a_person_joining_a_company_is_not_policy(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Former CFTC enforcement lawyer joins exchange as general counsel",
+        "She spent nine years bringing enforcement actions against trading firms at the CFTC.",
+        "At the exchange she will oversee compliance with CFTC rules and licensing in the US.",
+    )
+    assert not tags.policy

@@ -20,6 +20,7 @@ from digest.render.common import (
 # The characters that could turn feed text into emphasis, links, images, code, tables, raw
 # HTML or entities; CommonMark lets any of them be backslash-escaped.
 _PUNCTUATION = re.compile(r"([\\`*_\[\]<>|#!~&])")
+_LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
 BAR = 20
 
 
@@ -83,4 +84,6 @@ def _link(story: Story) -> str:
 
 
 def _escape(text: str) -> str:
-    return _PUNCTUATION.sub(r"\\\1", one_line(text))
+    escaped = _PUNCTUATION.sub(r"\\\1", one_line(text))
+    # At the start of a line, "=", "-", "+" or "1." would make a heading or a list.
+    return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)

@@ -4,6 +4,7 @@ titles (OSC 8, where the terminal has them), a bar chart by region and a sparkli
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.style import Style
@@ -28,9 +29,8 @@ def render(digest: Digest) -> RenderableType:
     if digest.sections:
         parts += [_charts(digest)]
     if digest.region_trends or digest.topic_trends:
-        trends = Text("Trends: ", style="bold")
-        trends.append("; ".join(trend(t) for t in (*digest.region_trends[:8], *digest.topic_trends)))
-        parts.append(trends)
+        trends = "; ".join(trend(t) for t in (*digest.region_trends[:8], *digest.topic_trends))
+        parts.append(Text.assemble(("Trends: ", "bold"), trends))
     for section in digest.sections:
         parts += _section(section)
     if digest.other:
@@ -76,21 +76,20 @@ def _section(section: Section, depth: int = 0) -> list[RenderableType]:
         Rule(heading, align="left") if depth == 0 else Text.assemble("  ", heading)
     ]
     for story in section.stories:
-        parts.append(_story(story, indent="  " * (depth + 1)))
+        # Padding, not leading spaces, so wrapped lines keep the indent.
+        parts.append(Padding(_story(story), (0, 0, 0, 2 * (depth + 1))))
     for place in section.places:
         parts += _section(place, depth + 1)
     return parts
 
 
-def _story(story: Story, indent: str) -> Text:
-    text = Text(indent).append_text(_title(story, bold=True))
-    text.append("\n" + indent + "  ")
+def _story(story: Story) -> RenderableType:
+    meta = Text()
     for topic in story.item.tags.topics:
-        text.append(f" {topic} ", style="black on bright_cyan").append(" ")
-    text.append(byline(story), style="dim")
-    if story.line:
-        text.append("\n" + indent + "  " + story.line)
-    return text
+        meta.append(f" {topic} ", style="black on bright_cyan").append(" ")
+    meta.append(byline(story), style="dim")
+    body = Group(meta, Text(story.line)) if story.line else meta
+    return Group(_title(story, bold=True), Padding(body, (0, 0, 0, 2)))
 
 
 def _title(story: Story, *, bold: bool) -> Text:

@@ -28,8 +28,8 @@ def render(digest: Digest) -> str:
     if digest.other:
         lines += _heading("Other headlines")
         for story in digest.other:
-            lines += _wrap(f"- {title(story)} ({one_line(story.item.feed)})", "  ")
-            lines += ["    " + story.item.url]
+            first, *rest = _wrap(f"{title(story)} ({one_line(story.item.feed)})", "    ")
+            lines += ["  - " + first.lstrip(), *rest, "    " + story.item.url]
         lines += [""]
     if not digest.sections and not digest.other:
         lines += ["No stories in this window.", ""]
@@ -85,7 +85,7 @@ def _sparkline(digest: Digest) -> list[str]:
     first, last = digest.daily[0][0], digest.daily[-1][0]
     return [
         f"  {first:%d %b} |{line}| {last:%d %b}",
-        f"  {sum(counts)} policy stories, at most {max(counts)} a day",
+        f"  {sum(counts)} policy {'story' if sum(counts) == 1 else 'stories'}, at most {max(counts)} a day",
     ]
 
 

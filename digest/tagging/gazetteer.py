@@ -33,6 +33,12 @@ _TYPES_KEPT = {
 }
 # ISO 3166-2 lists these under CN too; the contract names them by their own ISO 3166-1 codes.
 _OWN_COUNTRY_CODE = {"CN-HK", "CN-MO", "CN-TW"}
+_STATE_INSTITUTIONS = (
+    "{state} Senate", "{state} State Senate", "{state} House", "{state} House of Representatives",
+    "{state} Legislature", "{state} General Assembly", "{state} governor", "{state} Governor",
+    "{state} lawmakers", "{state} legislators", "{state} state", "{state} State", "state of {state}",
+    "{state}'s governor", "{state}'s Senate", "{state}'s legislature", "{state}'s state senate",
+)  # fmt: skip
 # ISO names that are also everyday capitalised words or given names.
 _TOO_AMBIGUOUS = {"Saga", "Mie", "Uri", "Jura", "Acre", "Pará", "Para", "Nara", "Goa", "Chad", "Jordan"}
 
@@ -125,6 +131,11 @@ def _add_iso(gazetteer: Gazetteer) -> None:
         gazetteer.names[subdivision.code] = subdivision.name
         if subdivision.name not in _TOO_AMBIGUOUS and "," not in subdivision.name:
             gazetteer.add(subdivision.name, Place(subdivision.code))
+        if subdivision.code.startswith("US-") and subdivision.type == "State":
+            # "Georgia Senate", "Washington governor": a state's own institutions settle
+            # which Georgia or Washington a story means.
+            for institution in _STATE_INSTITUTIONS:
+                gazetteer.add(institution.format(state=subdivision.name), Place(subdivision.code))
 
 
 def _subdivisions(pycountry: Any) -> Iterator[Any]:

@@ -106,9 +106,9 @@ class Matcher:
         phrases: list[Hit] = []
         for start, end, entry in spans:
             surface = text[start:end]
-            if meanings := entry.entities.fitting(surface):
+            if entry.entities.meanings and (meanings := entry.entities.fitting(surface)):
                 entities.append(Hit(start, end, surface, meanings))
-            if meanings := entry.phrases.fitting(surface):
+            if entry.phrases.meanings and (meanings := entry.phrases.fitting(surface)):
                 phrases.append(Hit(start, end, surface, meanings))
         entities = _longest_first(entities)
         return entities, _outside(_longest_first(phrases), entities)

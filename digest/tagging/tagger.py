@@ -23,6 +23,8 @@ WEIGHT = {"title": 3.0, "summary": 2.0, "lead": 1.5, "body": 1.0}
 STRONG_PHRASE = 1.0  # "central bank digital currency": policy on its own
 WEAK_PHRASE = 0.7  # "licence" next to a public actor
 POLICY_MIN = 2.0  # the story's policy score (weighted sentences) needed to call it policy
+POLICY_MIN_SHORT = 1.4  # ... when a feed gave only a headline and a summary, and no article
+DEMONYM_ALONE = 0.3  # "Chinese tycoon" places a person; "Chinese regulators" places a policy
 # A headline about a price, a raise, a hack or a hire: policy words in it weigh less.
 OTHER_STORY_DAMPING = 0.5
 # Opinion, people and DAO stories talk about regulators at length without any acting.
@@ -45,7 +47,8 @@ _ABBREVIATIONS = frozenset({
     "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "e.g", "i.e", "approx",
 })  # fmt: skip
 _BUSINESS_AFTER = re.compile(
-    r"(?:-|\s)(?:based|headquartered|listed|registered|incorporated|born|founded|focused)\b"
+    r"(?:-|\s)(?:based|headquartered|listed|registered|incorporated|born|founded|focused|owned|backed"
+    r"|linked|controlled)\b"
     r"|(?:某|一家)?(?:公司|企业|初创|科技公司)"
 )
 _BUSINESS_BEFORE = re.compile(
@@ -111,7 +114,7 @@ class Tagger:
         for sentence in self._sentences(title, summary, body):
             _read(sentence, reading, self.verbs)
         score = reading.policy_score * reading.damping
-        if score < POLICY_MIN:
+        if score < (POLICY_MIN if body.strip() else POLICY_MIN_SHORT):
             return Tags()
         topics = _topics(reading)
         regions, primary, region_evidence = self._regions(reading)
@@ -142,16 +145,15 @@ class Tagger:
             entities, phrases = self.matcher.find(text)
             if not entities and not phrases:
                 continue
-            spans = list(_sentence_spans(text))
-            ends = [end for _, end in spans]
+            ends = _sentence_ends(text)
             by_sentence: defaultdict[int, tuple[list[Hit], list[Hit]]] = defaultdict(lambda: ([], []))
             for hit in entities:
                 by_sentence[bisect_right(ends, hit.start)][0].append(hit)
             for hit in phrases:
                 by_sentence[bisect_right(ends, hit.start)][1].append(hit)
             # Only sentences with something in them are read; the rest cannot change a score.
-            for index in sorted(by_sentence):
-                start, end = spans[min(index, len(spans) - 1)]
+            for index in sorted(by_sentence):  # every hit starts before the last end
+                start, end = ends[index - 1] if index else 0, ends[index]
                 sentence_entities, sentence_phrases = by_sentence[index]
                 yield _Sentence(where, weight, sentence_entities, sentence_phrases, text, start, end)
 
@@ -194,16 +196,16 @@ def _outranks(one: str, other: str, scores: dict[str, float]) -> bool:
     return False
 
 
-def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    start = 0
-    for end in _SENTENCE_END.finditer(text):
-        if end.group()[0] == "." and _abbreviation_before(text, end.start()):
-            continue
-        if end.end() > start:
-            yield start, end.end()
-        start = end.end()
-    if start < len(text):
-        yield start, len(text)
+def _sentence_ends(text: str) -> list[int]:
+    """Where each sentence of `text` ends (the last one at the end of the text)."""
+    ends = [
+        end.end()
+        for end in _SENTENCE_END.finditer(text)
+        if end.group()[0] != "." or not _abbreviation_before(text, end.start())
+    ]
+    if not ends or ends[-1] < len(text):
+        ends.append(len(text))
+    return ends
 
 
 def _abbreviation_before(text: str, dot: int) -> bool:
@@ -276,13 +278,15 @@ def _note_regions(sentence: _Sentence, reading: _Reading, signals: _Signals, str
     for hit in sentence.entities:
         codes = _owned(hit, previous, sentence) or _codes(hit, sentence, signals.municipal)
         previous = hit
-        if not codes or _business_location(hit, sentence):
+        if not codes or _business_location(hit, sentence) or _person(hit, sentence):
             continue
         if strongest:
             is_actor = hit in signals.acting or any(type(m) is Body for m in hit.meanings)
             factor = 1.0 + (ACTOR_BONUS if is_actor else 0.0)
         else:
             factor = TITLE_SUBJECT if sentence.where == "title" else PASSING
+        if all(type(m) is Demonym for m in hit.meanings) and not _actor_follows(hit, sentence):
+            factor *= DEMONYM_ALONE
         reading.mentions.append(
             _Mention(codes, factor * sentence.weight, hit.surface, sentence, _city_if_capital(hit, codes))
         )
@@ -353,6 +357,25 @@ def _place_acts(hit: Hit, sentence: _Sentence, verbs: frozenset[str]) -> bool:
     # verb: "Bangkok blinks on tourist crypto cards".
     headline_verb = capital and sentence.where == "title" and hit.start == 0 and word.endswith("s")
     return headline_verb or word.lower() in verbs
+
+
+def _actor_follows(hit: Hit, sentence: _Sentence) -> bool:
+    """ "Chinese regulators", "the Kazakh energy ministry": the demonym is the actor's."""
+    return any(ACTOR in phrase.meanings and 0 <= phrase.start - hit.end <= 16 for phrase in sentence.phrases)
+
+
+# Places that are also given names: "Victoria Chen" and "Georgia Smith" are people.
+_GIVEN_NAMES = frozenset({
+    "Victoria", "Virginia", "Georgia", "Jordan", "Chad", "Paris", "Florence", "Austin", "Sydney",
+    "Carolina", "Dakota", "Kent", "Israel", "Lincoln", "Montana", "Nevada", "Madison", "Savannah",
+    "Phoenix", "Devon", "Chelsea", "Orlando", "Houston", "Dallas", "Denver", "Regina", "Adelaide",
+    "Santiago", "Valencia", "Lorraine", "Indiana", "Tennessee", "Cyprus", "Kenya", "Jamaica",
+})  # fmt: skip
+_NEXT_NAME = re.compile(r" (?!(?:State|City|County|Senate|House|Republic|Government|Police)\b)[A-Z][a-z]+")
+
+
+def _person(hit: Hit, sentence: _Sentence) -> bool:
+    return hit.surface in _GIVEN_NAMES and bool(_NEXT_NAME.match(sentence.zone_text, hit.end))
 
 
 def _business_location(hit: Hit, sentence: _Sentence) -> bool:
