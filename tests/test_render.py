@@ -17,6 +17,7 @@ from rich.console import Console
 from digest.compose import compose
 from digest.models import Digest, FeedResult, FeedStatus, Filters, Item, Region, Tags, Window
 from digest.plaintext import columns
+from digest.render import html as html_render
 from digest.render import json as json_render
 from digest.render import markdown as markdown_render
 from digest.render import rich as rich_render
@@ -177,7 +178,7 @@ def test_json_is_the_contract_object() -> None:
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("renderer", ["text", "json", "rich"])
+@pytest.mark.parametrize("renderer", ["text", "json", "rich", "markdown", "html"])
 def test_hostile_titles_stay_inert(renderer: str) -> None:
     hostile = item(9, HOSTILE, summary=HOSTILE, tags=tags(("regulation",), ("HK", "Hong Kong")))
     digest = compose(
@@ -190,12 +191,23 @@ def test_hostile_titles_stay_inert(renderer: str) -> None:
         )
         out = buffer.getvalue()
     else:
-        out = (text_render if renderer == "text" else json_render).render(digest)
+        renderers = {
+            "text": text_render,
+            "json": json_render,
+            "markdown": markdown_render,
+            "html": html_render,
+        }
+        out = renderers[renderer].render(digest)
 
-    assert "[bold red]Markup[/]" in out  # shown as text, not interpreted
+    shown = "\\[bold red\\]Markup\\[/\\]" if renderer == "markdown" else "[bold red]Markup[/]"
+    assert shown in out  # shown as text, not interpreted
+    if renderer == "html":
+        assert "<script" not in out  # escaped where a reader would interpret it
+    if renderer == "markdown":
+        assert "\\<script\\>" in out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     if renderer != "json":  # data keeps the whole (cleaned) title; what people read is cut
-        assert len(out) < 3000
+        assert HOSTILE.count("long") > 900 and out.count("long") < 200
 
 
 def test_feed_text_cannot_change_the_markdown_structure() -> None:
