@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import NamedTuple
 from itertools import accumulate
+from typing import NamedTuple
 
 # Curly apostrophes and dashes become plain ones, one character for one, so offsets still
 # line up with the original text.
