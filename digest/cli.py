@@ -318,6 +318,63 @@ def explain(
         _write_stdout(explained.render(found[0]))
 
 
+@app.command("feeds")
+def feeds_command(
+    feeds: FeedsOption = None,
+    db: DbOption = None,
+    days: DaysOption = None,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", help="rich, text or json. [default: rich on a terminal]")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+) -> None:
+    """List the configured feeds with their health: last attempt and success, status, items."""
+    with _errors(verbose):
+        from digest import compose  # noqa: PLC0415
+        from digest.render import feeds as health  # noqa: PLC0415
+
+        feed_list = _feed_list(feeds, quiet=True)
+        path = _db_path(db)
+        if not path.exists():
+            _fail(f"no store at {path} yet; run `digest fetch` first", Exit.FAILURE)
+        window = compose.window(
+            datetime.now(UTC), days=days or feed_list.settings.days, since=None, until=None
+        )
+        with _open_store(path) as store:
+            report = store.feed_health(feed_list.feeds, window)
+        chosen = fmt or (Format.RICH if _is_terminal(sys.stdout) else Format.TEXT)
+        if chosen is Format.JSON:
+            _write_stdout(health.as_json(report))
+        elif chosen is Format.RICH:
+            Console(highlight=False).print(health.rich(report))
+        elif chosen is Format.TEXT:
+            _write_stdout(health.text(report))
+        else:
+            raise typer.BadParameter("feeds are listed as rich, text or json", param_hint="--format")
+
+
+@app.command()
+def init(
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing feeds file.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+) -> None:
+    """Write the starter feeds file to the user config dir, to edit and make your own."""
+    with _errors(verbose):
+        import platformdirs  # noqa: PLC0415
+
+        from digest import config  # noqa: PLC0415
+
+        target = Path(platformdirs.user_config_dir("digest")) / "feeds.toml"
+        if target.exists() and not force:
+            _fail(f"{target} already exists; pass --force to overwrite it", Exit.USAGE)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, config.bundled_feeds().read_text(encoding="utf-8"))
+        except OSError as error:
+            raise DigestError(f"{target}: cannot write the feeds file ({error.strerror or error})") from None
+        stderr.print(f"wrote {target}", markup=False)
+
+
 @app.command()
 def retag(
     feeds: FeedsOption = None,

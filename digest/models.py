@@ -183,6 +183,21 @@ class FeedResult:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """One configured feed as the store knows it, for `digest feeds`."""
+
+    name: str
+    url: str
+    last_attempt: datetime | None
+    last_success: datetime | None
+    status: str | None  # ok, not_modified, error; None if never fetched
+    error: str | None
+    failures: int  # in a row, up to the last attempt
+    stored: int
+    in_window: int
+
+
+@dataclass(frozen=True, slots=True)
 class RunReport:
     feeds: tuple[FeedResult, ...]
     articles_extracted: int = 0

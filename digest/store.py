@@ -14,6 +14,7 @@ from digest.models import (
     Evidence,
     Feed,
     FeedCheck,
+    FeedHealth,
     FeedResult,
     FeedStatus,
     Item,
@@ -219,6 +220,33 @@ class Store:
             else:
                 results.append(FeedResult(feed.name, feed.url, FeedStatus(row[0]), row[1], row[2]))
         return results
+
+    def feed_health(self, feeds: Sequence[Feed], window: Window) -> list[FeedHealth]:
+        """Each configured feed's last attempt and success, status, failures in a row, and
+        how many stored items it carried, in all and in the window."""
+        health = []
+        for feed in feeds:
+            row = self._db.execute(
+                """
+                SELECT last_attempt, last_success, last_status, last_error, consecutive_failures,
+                       (SELECT count(*) FROM item_feeds WHERE feed_id = feeds.id),
+                       (SELECT count(*) FROM item_feeds JOIN items ON items.id = item_feeds.item_id
+                        WHERE feed_id = feeds.id AND items.published >= ? AND items.published < ?)
+                FROM feeds WHERE url = ?
+                """,
+                (_iso(window.start), _iso(_ceil_second(window.end)), feed.url),
+            ).fetchone()
+            if row is None:
+                health.append(FeedHealth(feed.name, feed.url, None, None, None, None, 0, 0, 0))
+                continue
+            attempt, success, status, error, failures, stored, in_window = row
+            health.append(
+                FeedHealth(
+                    feed.name, feed.url, _time(attempt) if attempt else None,
+                    _time(success) if success else None, status, error, failures, stored, in_window,
+                )
+            )  # fmt: skip
+        return health
 
     # -- writing -------------------------------------------------------------------------
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
 
-from digest import __version__
+from digest import __version__, config
 
-COMMANDS = [[], ["fetch"], ["show"], ["explain"], ["retag"]]
+COMMANDS = [[], ["fetch"], ["show"], ["explain"], ["retag"], ["init"], ["feeds"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "digest")
@@ -244,3 +244,53 @@ def test_a_header_injection_in_to_is_a_usage_error(
 
     assert done.returncode == 2
     assert done.stdout == b""
+
+
+def test_init_writes_the_starter_feeds_file_once(tmp_path: Path, env: dict[str, str]) -> None:
+    target = Path(env["XDG_CONFIG_HOME"]) / "digest" / "feeds.toml"
+
+    first = invoke(["init"], env)
+    again = invoke(["init"], env)
+    target.write_text("# mine\n")
+    refused = invoke(["init"], env)
+    forced = invoke(["init", "--force"], env)
+
+    assert first.exit_code == 0 and first.stderr == f"wrote {target}\n"
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert refused.exit_code == 2
+    assert forced.exit_code == 0
+    assert target.read_text() == config.bundled_feeds().read_text()
+    assert len(config.load(target).feeds) >= 12
+
+
+def test_feeds_lists_each_feeds_health(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
+    feeds = write_feeds(
+        tmp_path / "feeds.toml",
+        {
+            "Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml"),
+            "Dead": server.add("/dead.xml", status=410),
+            "Never": server.base + "/never.xml",
+        },
+    )
+    assert (
+        invoke(
+            ["fetch", "--no-extract", "-q", "--feeds", str(feeds), "-o", str(tmp_path / "d.txt")], env
+        ).exit_code
+        == 0
+    )
+    feeds.write_text(feeds.read_text() + '\n[[feeds]]\nname = "Added later"\nurl = "https://x.example/new"\n')
+
+    listed = json.loads(
+        invoke(["feeds", "--feeds", str(feeds), "--format", "json", "--days", "3650"], env).stdout
+    )
+    plain = invoke(["feeds", "--feeds", str(feeds)], env)
+
+    health = {feed["name"]: feed for feed in listed["feeds"]}
+    assert health["Wire"]["status"] == "ok" and health["Wire"]["items_stored"] == 4
+    assert health["Wire"]["items_in_window"] == 4
+    assert health["Dead"]["status"] == "error" and health["Dead"]["error"] == "HTTP 410 Gone"
+    assert health["Dead"]["consecutive_failures"] == 1 and health["Dead"]["last_success"] is None
+    assert health["Added later"]["status"] is None
+    assert plain.exit_code == 0 and "\x1b" not in plain.stdout
+    assert plain.stdout.splitlines()[0].split()[:2] == ["feed", "last"]
+    assert "error: HTTP 410 Gone" in plain.stdout and "never fetched" in plain.stdout

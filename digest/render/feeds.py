@@ -1,0 +1,85 @@
+"""`digest feeds`: each feed's health, as plain text, JSON, or a Rich table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from digest.models import FeedHealth
+from digest.plaintext import one_line
+
+COLUMNS = ("feed", "last attempt", "last success", "status", "failures", "stored", "in window")
+
+
+def rows(feeds: Sequence[FeedHealth]) -> list[tuple[str, ...]]:
+    return [
+        (
+            one_line(feed.name),
+            _when(feed.last_attempt),
+            _when(feed.last_success),
+            _status(feed),
+            str(feed.failures),
+            str(feed.stored),
+            str(feed.in_window),
+        )
+        for feed in feeds
+    ]
+
+
+def text(feeds: Sequence[FeedHealth]) -> str:
+    """Aligned columns, one feed a line; the error, if any, on the next line."""
+    table = [COLUMNS, *rows(feeds)]
+    widths = [max(len(row[column]) for row in table) for column in range(len(COLUMNS))]
+    lines = []
+    for row in table:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def rich(feeds: Sequence[FeedHealth]) -> Table:
+    table = Table(*COLUMNS, header_style="bold")
+    for feed, row in zip(feeds, rows(feeds), strict=True):
+        style = "red" if feed.status == "error" else "green" if feed.status else "dim"
+        table.add_row(
+            *(Text(cell) for cell in row[:3]), Text(row[3], style=style), *(Text(c) for c in row[4:])
+        )
+    return table
+
+
+def as_json(feeds: Sequence[FeedHealth]) -> str:
+    return json.dumps({"feeds": [_record(feed) for feed in feeds]}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _record(feed: FeedHealth) -> dict[str, Any]:
+    return {
+        "name": feed.name,
+        "url": feed.url,
+        "last_attempt": _iso(feed.last_attempt),
+        "last_success": _iso(feed.last_success),
+        "status": feed.status,
+        "error": feed.error,
+        "consecutive_failures": feed.failures,
+        "items_stored": feed.stored,
+        "items_in_window": feed.in_window,
+    }
+
+
+def _status(feed: FeedHealth) -> str:
+    if feed.status is None:
+        return "never fetched"
+    if feed.status == "error":
+        return f"error: {one_line(feed.error or '')}"
+    return feed.status.replace("_", " ")
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else "-"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
