@@ -134,3 +134,13 @@ def test_a_store_from_schema_1_is_migrated_in_place(tmp_path: Path) -> None:
     assert item.tags.evidence == ()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
+
+
+def test_fetch_takes_the_same_filters(fetched: Path, env: dict[str, str]) -> None:
+    result = invoke(
+        ["fetch", "--feeds", str(fetched), "--format", "json", "--policy-only", "--region", "CN", *WINDOW],
+        env,
+    )
+
+    assert result.exit_code == 0
+    assert set(by_article(json.loads(result.stdout)["items"])) == {"a1.html", "a2.html"}
