@@ -185,14 +185,6 @@ def fold_chars(text: str) -> list[str]:
     return [fold(c) for c in text]
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\u3000" <= char <= "\u303f"
-
-
-def _is_word(char: str) -> bool:
-    return char.isalnum() and not _is_cjk(char)
-
-
 def _case_fits(pattern: Pattern, surface: str) -> bool:
     if pattern.exact_case:
         return surface == pattern.text or (surface == pattern.text.upper() and len(surface) > 4)
