@@ -104,6 +104,10 @@ PolicyOption = Annotated[bool, typer.Option("--policy-only", help="Only items ta
 RegionOption = Annotated[
     list[str] | None, typer.Option("--region", help="Only items in this region or inside it (repeatable).")
 ]
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option("--lock-timeout", min=0, help="Seconds to wait for another run to finish. [default: 60]"),
+]
 FromOption = Annotated[str | None, typer.Option("--from", help="The email's From (else [email] from).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="The email's To (else [email] to).")]
 TopicOption = Annotated[
@@ -221,6 +225,7 @@ def fetch(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="More detail on stderr, tracebacks on errors.")
     ] = False,
+    lock_timeout: LockTimeoutOption = 60.0,
 ) -> None:
     """Fetch every feed, extract and store new articles, then print the digest."""
     with _errors(verbose):
@@ -247,7 +252,7 @@ def fetch(
             user_agent=settings.user_agent,
         )
         tagger = Tagger(feed_list.vocabulary)
-        with _open_store(db) as store:
+        with _run_lock(db, lock_timeout), _open_store(db) as store:
             with _progress(len(feed_list.feeds), quiet=quiet) as observer:
                 report = pipeline.run(feed_list.feeds, store, options, tagger, observer)
             _warn_about(report, verbose=verbose)
@@ -381,6 +386,7 @@ def retag(
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+    lock_timeout: LockTimeoutOption = 60.0,
 ) -> None:
     """Tag every stored item again from its stored text (no network), e.g. after new [[regions]]."""
     with _errors(verbose):
@@ -392,7 +398,7 @@ def retag(
             _fail(f"no store at {path} yet; run `digest fetch` first", Exit.FAILURE)
         tagger = Tagger(feed_list.vocabulary)
         count = policy = 0
-        with _open_store(path) as store:
+        with _run_lock(path, lock_timeout), _open_store(path) as store:
             batch: list[tuple[str, Tags]] = []
             for uid, title, summary, text in store.texts():
                 tags = tagger.tag(title, summary, text)
@@ -437,6 +443,12 @@ def _db_path(explicit: Path | None) -> Path:
     import platformdirs  # noqa: PLC0415
 
     return Path(platformdirs.user_data_dir("digest")) / "digest.sqlite3"
+
+
+def _run_lock(db: Path | None, timeout: float) -> contextlib.AbstractContextManager[None]:
+    from digest.store import run_lock  # noqa: PLC0415
+
+    return run_lock(_db_path(db), timeout)
 
 
 @contextlib.contextmanager

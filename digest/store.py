@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
-from digest.errors import StoreError
+from digest.errors import LockError, StoreError
 from digest.models import (
     Evidence,
     Feed,
@@ -318,6 +322,44 @@ class Store:
                 "UPDATE feeds SET etag = ?, last_modified = ? WHERE url = ?",
                 (check.validators.etag, check.validators.last_modified, check.feed.url),
             )
+
+
+@contextlib.contextmanager
+def run_lock(db: Path, timeout: float) -> Iterator[None]:
+    """One writing run at a time per store: an exclusive lock on a file beside the database.
+
+    flock belongs to the open file, so the kernel drops it when its process dies: a lock left
+    by a killed run never blocks the next one. The pid inside only names the holder."""
+    path = db.with_name(db.name + ".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+", encoding="utf-8")
+    except OSError as error:
+        raise StoreError(f"{path}: cannot open the run lock ({error.strerror or error})") from None
+    with handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise LockError(
+                        f"another digest run holds the lock (pid {holder})",
+                        hint=f"wait for it, or raise --lock-timeout (waited {timeout:g} s)",
+                    ) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class _Transaction:
