@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,8 @@ class Exit(IntEnum):
     OK = 0
     FAILURE = 1  # nothing could be produced
     USAGE = 2  # bad option or feeds file
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # SIGINT, Ctrl-C
+    TERMINATED = 143  # SIGTERM, as from a service manager or `timeout`
 
 
 class Format(StrEnum):
@@ -617,9 +619,18 @@ class _ProgressDisplay:
         self._progress.advance(self._articles)
 
 
+class _Terminated(BaseException):
+    """SIGTERM, turned into an exception so that finished work is committed on the way out."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 @contextlib.contextmanager
 def _errors(verbose: bool) -> Iterator[None]:
     """The one place where errors become a line on stderr and an exit code."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
     except ConfigError as error:
@@ -629,8 +640,11 @@ def _errors(verbose: bool) -> Iterator[None]:
         _report(error, verbose)
         raise typer.Exit(Exit.FAILURE) from None
     except KeyboardInterrupt:
-        stderr.print("interrupted", markup=False)
+        stderr.print("interrupted; finished work is stored", markup=False)
         raise typer.Exit(Exit.INTERRUPTED) from None
+    except _Terminated:
+        stderr.print("terminated; finished work is stored", markup=False)
+        raise typer.Exit(Exit.TERMINATED) from None
 
 
 def _report(error: DigestError, verbose: bool) -> None:
