@@ -135,7 +135,10 @@ class _Run:
             # Finished work is kept whatever stopped the run.
             self.batch.flush()
             if self.pool is not None:
-                self.pool.shutdown(wait=False, cancel_futures=True)
+                # Waiting lets the pool's manager thread end before the interpreter does (it
+                # would print a traceback on SIGINT otherwise); queued pages are cancelled,
+                # so only extractions already running (well under a second each) are awaited.
+                self.pool.shutdown(wait=True, cancel_futures=True)
         return RunReport(tuple(results), self.extracted, self.not_extracted)
 
     async def _flush_every(self, seconds: float) -> None:
