@@ -106,6 +106,7 @@ PolicyOption = Annotated[bool, typer.Option("--policy-only", help="Only items ta
 RegionOption = Annotated[
     list[str] | None, typer.Option("--region", help="Only items in this region or inside it (repeatable).")
 ]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")]
 LockTimeoutOption = Annotated[
     float,
     typer.Option("--lock-timeout", min=0, help="Seconds to wait for another run to finish. [default: 60]"),
@@ -278,7 +279,7 @@ def show(
     topic: TopicOption = None,
     sender: FromOption = None,
     to: ToOption = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Print the digest for the window from what is stored (no network)."""
     with _errors(verbose):
@@ -294,9 +295,7 @@ def show(
             topics=topic,
             mail=_mail(feed_list, sender, to),
         )
-        path = _db_path(db)
-        if not path.exists():
-            _fail(f"no store at {path} yet; run `digest fetch` first", Exit.FAILURE)
+        path = _stored(db)
         with _open_store(path) as store:
             digest = _digest(store, view, store.feed_results(feed_list.feeds))
         _emit(digest, view)
@@ -306,15 +305,13 @@ def show(
 def explain(
     item: Annotated[str, typer.Argument(help="The item's id, its URL, or the start of its title.")],
     db: DbOption = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Show one stored item with its tags and the evidence for each."""
     with _errors(verbose):
         from digest.render import explain as explained  # noqa: PLC0415
 
-        path = _db_path(db)
-        if not path.exists():
-            _fail(f"no store at {path} yet; run `digest fetch` first", Exit.FAILURE)
+        path = _stored(db)
         with _open_store(path) as store:
             found = store.find_items(item)
         if not found:
@@ -333,7 +330,7 @@ def feeds_command(
     fmt: Annotated[
         Format | None, typer.Option("--format", help="rich, text or json. [default: rich on a terminal]")
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """List the configured feeds with their health: last attempt and success, status, items."""
     with _errors(verbose):
@@ -341,9 +338,7 @@ def feeds_command(
         from digest.render import feeds as health  # noqa: PLC0415
 
         feed_list = _feed_list(feeds, quiet=True)
-        path = _db_path(db)
-        if not path.exists():
-            _fail(f"no store at {path} yet; run `digest fetch` first", Exit.FAILURE)
+        path = _stored(db)
         window = compose.window(
             datetime.now(UTC), days=days or feed_list.settings.days, since=None, until=None
         )
@@ -363,7 +358,7 @@ def feeds_command(
 @app.command()
 def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing feeds file.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Write the starter feeds file to the user config dir, to edit and make your own."""
     with _errors(verbose):
@@ -387,7 +382,7 @@ def retag(
     feeds: FeedsOption = None,
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")] = False,
+    verbose: VerboseOption = False,
     lock_timeout: LockTimeoutOption = 60.0,
 ) -> None:
     """Tag every stored item again from its stored text (no network), e.g. after new [[regions]]."""
@@ -395,9 +390,7 @@ def retag(
         from digest.tagging import Tagger  # noqa: PLC0415
 
         feed_list = _feed_list(feeds, quiet=True)
-        path = _db_path(db)
-        if not path.exists():
-            _fail(f"no store at {path} yet; run `digest fetch` first", Exit.FAILURE)
+        path = _stored(db)
         tagger = Tagger(feed_list.vocabulary)
         count = policy = 0
         with _run_lock(path, lock_timeout), _open_store(path) as store:
@@ -445,6 +438,14 @@ def _db_path(explicit: Path | None) -> Path:
     import platformdirs  # noqa: PLC0415
 
     return Path(platformdirs.user_data_dir("digest")) / "digest.sqlite3"
+
+
+def _stored(db: Path | None) -> Path:
+    """The store for commands that only read it: one that does not exist yet is an error."""
+    path = _db_path(db)
+    if not path.exists():
+        _fail(f"no store at {path} yet; run `digest fetch` first", Exit.FAILURE)
+    return path
 
 
 def _run_lock(db: Path | None, timeout: float) -> contextlib.AbstractContextManager[None]:

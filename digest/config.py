@@ -227,7 +227,7 @@ def _regions(tables: Any, source: _Source) -> tuple[CustomRegion, ...]:
         if not isinstance(name, str) or not name.strip():
             raise source.fail(f"region {code}: needs a name", line("name"))
         aliases = table.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        if not _is_string_list(aliases):
             raise source.fail(f"region {code}: aliases must be a list of names", line("aliases"))
         parent = table.get("parent")
         if parent is not None and (not isinstance(parent, str) or not code.startswith(parent + "-")):
@@ -255,13 +255,17 @@ def _topic_phrases(table: Any, source: _Source) -> tuple[tuple[str, tuple[str, .
                     f"unknown key {key!r} in [topics.{topic}]", source.line_of(key, f"topics.{topic}")
                 )
         phrases = entry.get("phrases", [])
-        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+        if not _is_string_list(phrases):
             raise source.fail(
                 f"topics.{topic}.phrases must be a list of phrases",
                 source.line_of("phrases", f"topics.{topic}"),
             )
         extra.append((topic, tuple(p.strip() for p in phrases)))
     return tuple(extra)
+
+
+def _is_string_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
 
 
 def _is_web_url(url: str) -> bool:

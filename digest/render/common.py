@@ -8,7 +8,7 @@ from digest.models import Digest, FeedResult, FeedStatus, Story, Trend
 from digest.plaintext import one_line, shorten
 
 TITLE_CHARS = 200
-ARROWS = {"new": "new", "up": "▲", "down": "▼", "same": "=", "gone": "gone"}
+ARROWS = {"up": "▲", "down": "▼", "same": "="}
 
 
 def period(digest: Digest) -> str:
@@ -48,12 +48,11 @@ def topics(story: Story) -> str:
 
 def trend(trend: Trend) -> str:
     """ "China 6 ▲ from 3", "Hong Kong 2 new", "Singapore 0 gone (2)"."""
-    word = ARROWS[trend.direction]
     if trend.direction == "new":
         return f"{one_line(trend.label)} {trend.now} new"
     if trend.direction == "gone":
         return f"{one_line(trend.label)} 0 (was {trend.before})"
-    return f"{one_line(trend.label)} {trend.now} {word} from {trend.before}"
+    return f"{one_line(trend.label)} {trend.now} {ARROWS[trend.direction]} from {trend.before}"
 
 
 def failed(digest: Digest) -> list[FeedResult]:
