@@ -24,7 +24,7 @@ from digest.plaintext import one_line, shorten
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from digest.models import Digest, FeedList, FeedResult, Filters, Mail, RunReport, Tags, Window
+    from digest.models import Digest, Feed, FeedList, FeedResult, Filters, Mail, RunReport, Tags, Window
     from digest.pipeline import Observer
     from digest.store import Store
 
@@ -192,6 +192,21 @@ def _moment(text: str, option: str, *, end_of_day: bool = False) -> datetime:
         ) from None
 
 
+def _seconds(text: str, option: str) -> float:
+    """A duration: plain seconds, or a number with s, m or h."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    text = text.strip().lower()
+    scale = units.get(text[-1:], 0) if text else 0
+    number = text[:-1] if scale else text
+    try:
+        seconds = float(number) * (scale or 1)
+    except ValueError:
+        seconds = -1
+    if not 0 < seconds <= 86400 or seconds != seconds:  # noqa: PLR0124 - NaN
+        raise typer.BadParameter(f"{text!r} is not a duration like 600, 90s, 10m or 1h", param_hint=option)
+    return seconds
+
+
 def _is_terminal(stream: TextIO | None) -> bool:
     return stream is not None and stream.isatty()
 
@@ -229,6 +244,14 @@ def fetch(
         bool, typer.Option("--verbose", "-v", help="More detail on stderr, tracebacks on errors.")
     ] = False,
     lock_timeout: LockTimeoutOption = 60.0,
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline",
+            help="Time allowed for the whole run, e.g. 600, 90s, 10m, 1h; then unfinished work is "
+            "abandoned and the digest printed. [default: 10m]",
+        ),
+    ] = None,
 ) -> None:
     """Fetch every feed, extract and store new articles, then print the digest."""
     with _errors(verbose):
@@ -253,6 +276,7 @@ def fetch(
             concurrency=concurrency or settings.concurrency,
             extract=not no_extract,
             user_agent=settings.user_agent,
+            deadline=_seconds(deadline, "--deadline") if deadline else settings.deadline,
         )
         tagger = Tagger(feed_list.vocabulary)
         with _run_lock(db, lock_timeout), _open_store(db) as store:
@@ -261,7 +285,7 @@ def fetch(
             _warn_about(report, verbose=verbose)
             if report.all_failed:
                 _fail("every feed failed; nothing was fetched", Exit.FAILURE)
-            digest = _digest(store, view, report.feeds)
+            digest = _digest(store, view, feed_list.feeds)
         _emit(digest, view)
 
 
@@ -297,7 +321,7 @@ def show(
         )
         path = _stored(db)
         with _open_store(path) as store:
-            digest = _digest(store, view, store.feed_results(feed_list.feeds))
+            digest = _digest(store, view, feed_list.feeds)
         _emit(digest, view)
 
 
@@ -462,7 +486,8 @@ def _open_store(db: Path | None) -> Iterator[Store]:
         yield store
 
 
-def _digest(store: Store, view: _View, feeds: Sequence[FeedResult]) -> Digest:
+def _digest(store: Store, view: _View, feeds: Sequence[Feed]) -> Digest:
+    """The digest of the window from the store; each feed as its last run left it."""
     from digest import compose  # noqa: PLC0415
     from digest.tagging import region_names  # noqa: PLC0415
 
@@ -472,7 +497,10 @@ def _digest(store: Store, view: _View, feeds: Sequence[FeedResult]) -> Digest:
     codes = {r.code.split("-")[0] for item in (*items, *before) for r in item.tags.regions}
     codes |= {item.tags.primary_region for item in items if item.tags.primary_region}
     now = datetime.now(UTC)
-    return compose.compose(items, feeds, window, view.filters, now, before=before, names=region_names(codes))
+    results = store.feed_results(feeds)
+    return compose.compose(
+        items, results, window, view.filters, now, before=before, names=region_names(codes)
+    )
 
 
 def _emit(digest: Digest, view: _View) -> None:
@@ -574,6 +602,12 @@ def _umask() -> int:
 def _warn_about(report: RunReport, *, verbose: bool) -> None:
     from digest.models import FeedStatus  # noqa: PLC0415
 
+    if report.abandoned:
+        stderr.print(
+            f"warning: the run's deadline passed; {report.abandoned} unfinished feeds were abandoned "
+            "and the digest holds what was finished",
+            markup=False,
+        )
     for feed in report.feeds:
         where = f"feed {feed.name!r} ({feed.url})"
         if feed.status is FeedStatus.ERROR:

@@ -31,6 +31,10 @@ LINE_CHARS = 200
 # rewritten headlines of the same event ("SEC sues X" / "X sued by SEC over ...") against
 # different events on one subject.
 SAME_STORY_DAYS = 3
+# A feed is called out in the footer once it has failed this many runs over this many days in
+# a row: one bad night is noise for a cron job, a dead feed for days is news to its reader.
+FAILING_RUNS = 3
+FAILING_DAYS = 2
 SAME_STORY_TITLES = 80
 SAME_STORY_LEADS = 90  # a lead this close counts only with headlines at least half alike
 SAME_STORY_LEAD_TITLES = 50
@@ -96,6 +100,7 @@ def compose(
             {},
         ),
         daily=_daily(policy, window),
+        attention=tuple(feed for feed in feeds if needs_attention(feed, now)),
     )
 
 
@@ -239,6 +244,18 @@ def _country(story: Story) -> str:
 
 def _newest_first(item: Item) -> tuple[float, str]:
     return (-item.published.timestamp(), item.id)
+
+
+def needs_attention(feed: FeedResult, now: datetime) -> bool:
+    """Gone and moved feeds at once; a failing one only when it has failed for days."""
+    if feed.gone or feed.moved_to:
+        return True
+    return (
+        feed.status is FeedStatus.ERROR
+        and feed.failures >= FAILING_RUNS
+        and feed.failing_since is not None
+        and now - feed.failing_since >= timedelta(days=FAILING_DAYS)
+    )
 
 
 def _wanted(item: Item, filters: Filters) -> bool:

@@ -14,6 +14,7 @@ from digest.errors import ConfigError
 from digest.models import (
     DEFAULT_CONCURRENCY,
     DEFAULT_DAYS,
+    DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
     TOPICS,
     CustomRegion,
@@ -30,7 +31,7 @@ _REGION_KEYS = frozenset({"code", "name", "aliases", "parent"})
 _TOPIC_KEYS = frozenset({"phrases"})
 # Contract codes: ISO 3166-1 (or EU), optionally ISO 3166-2's part, optionally a city slug.
 _REGION_CODE = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?(?:-[a-z0-9]+)?")
-_SETTINGS_KEYS = frozenset({"days", "timeout", "concurrency", "user_agent"})
+_SETTINGS_KEYS = frozenset({"days", "timeout", "concurrency", "user_agent", "deadline", "keep_days"})
 _FEED_KEYS = frozenset({"name", "url", "extract"})
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 _HEADER = re.compile(r"\[\[?\s*([^\]#]+?)\s*\]\]?")
@@ -151,7 +152,18 @@ def _settings(table: Any, source: _Source) -> Settings:
     user_agent = table.get("user_agent")
     if user_agent is not None and (not isinstance(user_agent, str) or not user_agent.strip()):
         raise source.fail("settings.user_agent must be a non-empty string", line("user_agent"))
-    return Settings(days=days, timeout=float(timeout), concurrency=concurrency, user_agent=user_agent)
+    deadline = table.get("deadline", DEFAULT_DEADLINE)
+    if isinstance(deadline, bool) or not isinstance(deadline, int | float) or not 0 < deadline <= 86400:
+        raise source.fail("settings.deadline must be a number of seconds above 0", line("deadline"))
+    keep_days = table.get("keep_days")
+    if keep_days is not None and (
+        isinstance(keep_days, bool) or not isinstance(keep_days, int) or not 1 <= keep_days <= 36500
+    ):
+        raise source.fail("settings.keep_days must be a whole number of days from 1", line("keep_days"))
+    return Settings(
+        days=days, timeout=float(timeout), concurrency=concurrency, user_agent=user_agent,
+        deadline=float(deadline), keep_days=keep_days,
+    )  # fmt: skip
 
 
 def _feeds(tables: Any, source: _Source) -> tuple[Feed, ...]:

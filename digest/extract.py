@@ -32,6 +32,21 @@ def start_pool(workers: int | None = None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
 
 
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool now: queued pages are dropped and extractions still running are killed.
+
+    By the end of a run nothing waits for them any more (they outlived their time limit, or the
+    run was cut short), and one pathological page must not hold the process open. Waiting for
+    the manager thread afterwards keeps the interpreter's exit free of tracebacks."""
+    # The executor offers no public way to stop a running task before Python 3.14.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    pool.shutdown(wait=True)
+
+
 def extract_article(html: bytes, url: str) -> Article | None:
     """The main text of a news page, or None when there is no plausible article in it."""
     import trafilatura  # noqa: PLC0415 - heavy; only worker processes need it

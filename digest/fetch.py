@@ -48,6 +48,7 @@ class Download:
     headers: dict[str, str]
     body: bytes
     validators: Validators
+    moved_to: str | None = None  # the new address, when every redirect on the way was permanent
 
     @property
     def not_modified(self) -> bool:
@@ -150,7 +151,21 @@ class Fetcher:
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
             ),
+            moved_to=_moved_to(response),
         )
+
+
+def _moved_to(response: httpx.Response) -> str | None:
+    """Where the asked-for URL has moved for good: the end of the leading 301/308 redirects.
+
+    A temporary redirect (302, 307) on the way means the publisher still wants the old URL."""
+    moved = None
+    hops = response.history
+    for hop, following in zip(hops, [*hops[1:], response], strict=False):
+        if hop.status_code not in {301, 308}:
+            break
+        moved = str(following.request.url)
+    return moved
 
 
 def _keep_validators(download: Download, sent: Validators | None) -> Download:

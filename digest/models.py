@@ -11,6 +11,7 @@ from pathlib import Path
 DEFAULT_DAYS = 14
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_CONCURRENCY = 16
+DEFAULT_DEADLINE = 600.0  # seconds for a whole fetch run: a cron job must never hang
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     concurrency: int = DEFAULT_CONCURRENCY
     user_agent: str | None = None
+    deadline: float = DEFAULT_DEADLINE
+    keep_days: int | None = None  # prune items older than this after each fetch
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +183,10 @@ class FeedResult:
     error: str | None = None
     new_items: int = 0
     warnings: tuple[str, ...] = ()
+    moved_to: str | None = None  # where a permanent redirect (301, 308) now points
+    gone: bool = False  # answered 410 Gone: the publisher removed it
+    failures: int = 0  # failed runs in a row, this one included (known once stored)
+    failing_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +202,8 @@ class FeedHealth:
     failures: int  # in a row, up to the last attempt
     stored: int
     in_window: int
+    moved_to: str | None = None
+    failing_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +211,7 @@ class RunReport:
     feeds: tuple[FeedResult, ...]
     articles_extracted: int = 0
     articles_not_extracted: int = 0
+    abandoned: int = 0  # feeds left unfinished when the run's deadline passed
 
     @property
     def new_items(self) -> int:
@@ -209,7 +219,10 @@ class RunReport:
 
     @property
     def all_failed(self) -> bool:
-        return bool(self.feeds) and all(f.status is FeedStatus.ERROR for f in self.feeds)
+        """Every feed failed on its own account; a run cut short by its deadline still prints."""
+        return (
+            bool(self.feeds) and not self.abandoned and all(f.status is FeedStatus.ERROR for f in self.feeds)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +304,8 @@ class Digest:
     region_trends: tuple[Trend, ...] = ()
     topic_trends: tuple[Trend, ...] = ()
     daily: tuple[tuple[date, int], ...] = ()  # policy stories per day over the window
+    attention: tuple[FeedResult, ...] = ()  # feeds gone, moved, or failing for days: the footer
+    issue: int | None = None  # its number, once it is an issue (sent with --new-only)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
 from digest.errors import FetchError
-from digest.extract import extract_article, start_pool
+from digest.extract import extract_article, start_pool, stop_pool
 from digest.fetch import Fetcher
 from digest.models import (
+    DEFAULT_DEADLINE,
     Article,
     Entry,
     Feed,
@@ -45,6 +47,7 @@ class RunOptions:
     concurrency: int
     extract: bool = True
     user_agent: str | None = None
+    deadline: float = DEFAULT_DEADLINE
 
 
 class Observer(Protocol):
@@ -113,7 +116,7 @@ class _Run:
         # Stories already being fetched in this run, so a second feed carrying one waits for
         # it instead of downloading it again.
         self.in_flight: dict[str, asyncio.Future[None]] = {}
-        self.pool: Executor | None = None
+        self.pool: ProcessPoolExecutor | None = None
         self.workers = os.cpu_count() or 1
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
         self.pages = asyncio.Semaphore(options.concurrency + 2 * self.workers)
@@ -122,24 +125,43 @@ class _Run:
         )
         self.extracted = 0
         self.not_extracted = 0
+        self.stored_for: Counter[str] = Counter()  # new items per feed URL, kept if it is abandoned
 
     async def all(self, feeds: Sequence[Feed]) -> RunReport:
         try:
             async with self.fetcher:
                 flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS))
                 try:
-                    results = await asyncio.gather(*(self.one_feed(feed) for feed in feeds))
+                    results, abandoned = await self._within_deadline(feeds)
                 finally:
                     flusher.cancel()
         finally:
             # Finished work is kept whatever stopped the run.
             self.batch.flush()
             if self.pool is not None:
-                # Waiting lets the pool's manager thread end before the interpreter does (it
-                # would print a traceback on SIGINT otherwise); queued pages are cancelled,
-                # so only extractions already running (well under a second each) are awaited.
-                self.pool.shutdown(wait=True, cancel_futures=True)
-        return RunReport(tuple(results), self.extracted, self.not_extracted)
+                stop_pool(self.pool)
+        return RunReport(tuple(results), self.extracted, self.not_extracted, abandoned)
+
+    async def _within_deadline(self, feeds: Sequence[Feed]) -> tuple[list[FeedResult], int]:
+        """Every feed's result; feeds unfinished when the run's deadline passes are abandoned."""
+        tasks = [asyncio.create_task(self.one_feed(feed)) for feed in feeds]
+        if not tasks:
+            return [], 0
+        _, unfinished = await asyncio.wait(tasks, timeout=self.options.deadline)
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
+        results = []
+        for feed, task in zip(feeds, tasks, strict=True):
+            if task in unfinished:
+                kept = self.stored_for[feed.url]
+                problem = f"abandoned unfinished when the run's deadline ({self.options.deadline:g} s) passed"
+                result = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem, kept)
+                self.batch.check(FeedCheck(feed, result, datetime.now(UTC), None))
+                results.append(result)
+            else:
+                results.append(task.result())
+        return results, len(unfinished)
 
     async def _flush_every(self, seconds: float) -> None:
         """Commit finished work on a clock too, so a slow straggler never holds back the rest."""
@@ -151,7 +173,9 @@ class _Run:
         try:
             result, validators = await self._feed(feed)
         except FetchError as error:
-            result, validators = FeedResult(feed.name, feed.url, FeedStatus.ERROR, error.message), None
+            gone = error.status == 410
+            problem = "gone (HTTP 410)" if gone else error.message
+            result, validators = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem, gone=gone), None
         except Exception as error:  # noqa: BLE001 - one feed's bug must not stop the other feeds
             problem = f"internal error ({type(error).__name__}: {error})"
             result, validators = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem), None
@@ -162,7 +186,10 @@ class _Run:
     async def _feed(self, feed: Feed) -> tuple[FeedResult, Validators | None]:
         download = await self.fetcher.get_feed(feed.url, self.store.validators(feed.url))
         if download.not_modified:
-            return FeedResult(feed.name, feed.url, FeedStatus.NOT_MODIFIED), download.validators
+            return (
+                FeedResult(feed.name, feed.url, FeedStatus.NOT_MODIFIED, moved_to=download.moved_to),
+                download.validators,
+            )
         parsed = parse_feed(download.body, url=download.url, headers=download.headers, now=self.now)
         if parsed.problem and not parsed.entries:
             raise FetchError(f"not a feed: {shorten(parsed.problem, 160)}")
@@ -175,7 +202,14 @@ class _Run:
                 self.batch.add(sighting=self._sighting(entry, feed))
         fresh = [entry for entry in parsed.entries if entry.url not in known]
         outcomes = await asyncio.gather(*(self.one_entry(entry, feed) for entry in fresh))
-        result = FeedResult(feed.name, feed.url, FeedStatus.OK, None, sum(outcomes), warnings)
+        if download.moved_to:
+            warnings = (
+                *warnings,
+                f"moved permanently to {download.moved_to}; update its url in the feeds file",
+            )
+        result = FeedResult(
+            feed.name, feed.url, FeedStatus.OK, None, sum(outcomes), warnings, moved_to=download.moved_to
+        )
         return result, download.validators
 
     async def one_entry(self, entry: Entry, feed: Feed) -> bool:
@@ -190,6 +224,7 @@ class _Run:
         try:
             article = await self._article(entry) if feed.extract and self.options.extract else None
             self.batch.add(_item(entry, feed, article, self.now, self.tagger), sighting)
+            self.stored_for[feed.url] += 1
         finally:
             done.set_result(None)
         return True

@@ -75,6 +75,26 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE items ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
     """,
+    # 3: feed health for the digest's footer, and the issues sent (since-last-issue).
+    """
+    ALTER TABLE feeds ADD COLUMN failing_since TEXT;
+    ALTER TABLE feeds ADD COLUMN moved_to TEXT;
+    ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE issues (
+        number INTEGER PRIMARY KEY,
+        sent_at TEXT NOT NULL,
+        window_start TEXT NOT NULL,
+        window_end TEXT NOT NULL,
+        format TEXT NOT NULL,
+        items INTEGER NOT NULL,
+        digest TEXT NOT NULL
+    );
+    CREATE TABLE issue_items (
+        issue INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        PRIMARY KEY (url, issue)
+    ) WITHOUT ROWID;
+    """,
 )
 
 _ITEM_COLUMNS = (
@@ -216,13 +236,20 @@ class Store:
         results = []
         for feed in feeds:
             row = self._db.execute(
-                "SELECT last_status, last_error, last_new_items FROM feeds WHERE url = ?",
+                "SELECT last_status, last_error, last_new_items, moved_to, gone, consecutive_failures, "
+                "failing_since FROM feeds WHERE url = ?",
                 (feed.url,),
             ).fetchone()
             if row is None or row[0] is None:
                 results.append(FeedResult(feed.name, feed.url, FeedStatus.ERROR, "never fetched"))
-            else:
-                results.append(FeedResult(feed.name, feed.url, FeedStatus(row[0]), row[1], row[2]))
+                continue
+            status, error, new_items, moved_to, gone, failures, since = row
+            results.append(
+                FeedResult(
+                    feed.name, feed.url, FeedStatus(status), error, new_items, moved_to=moved_to,
+                    gone=bool(gone), failures=failures, failing_since=_time(since) if since else None,
+                )
+            )  # fmt: skip
         return results
 
     def feed_health(self, feeds: Sequence[Feed], window: Window) -> list[FeedHealth]:
@@ -233,6 +260,7 @@ class Store:
             row = self._db.execute(
                 """
                 SELECT last_attempt, last_success, last_status, last_error, consecutive_failures,
+                       moved_to, failing_since,
                        (SELECT count(*) FROM item_feeds WHERE feed_id = feeds.id),
                        (SELECT count(*) FROM item_feeds JOIN items ON items.id = item_feeds.item_id
                         WHERE feed_id = feeds.id AND items.published >= ? AND items.published < ?)
@@ -243,11 +271,12 @@ class Store:
             if row is None:
                 health.append(FeedHealth(feed.name, feed.url, None, None, None, None, 0, 0, 0))
                 continue
-            attempt, success, status, error, failures, stored, in_window = row
+            attempt, success, status, error, failures, moved_to, since, stored, in_window = row
             health.append(
                 FeedHealth(
                     feed.name, feed.url, _time(attempt) if attempt else None,
                     _time(success) if success else None, status, error, failures, stored, in_window,
+                    moved_to, _time(since) if since else None,
                 )
             )  # fmt: skip
         return health
@@ -309,14 +338,20 @@ class Store:
         self._db.execute(
             """
             UPDATE feeds SET
-                last_attempt = ?,
-                last_success = CASE WHEN ? THEN last_success ELSE ? END,
-                last_status = ?, last_error = ?, last_new_items = ?,
-                consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END
-            WHERE url = ?
+                last_attempt = :when,
+                last_success = CASE WHEN :failed THEN last_success ELSE :when END,
+                last_status = :status, last_error = :error, last_new_items = :new_items,
+                consecutive_failures = CASE WHEN :failed THEN consecutive_failures + 1 ELSE 0 END,
+                failing_since = CASE WHEN :failed THEN coalesce(failing_since, :when) END,
+                moved_to = :moved_to, gone = :gone
+            WHERE url = :url
             """,
-            (when, failed, when, result.status.value, result.error, result.new_items, failed, check.feed.url),
-        )
+            {
+                "when": when, "failed": failed, "status": result.status.value, "error": result.error,
+                "new_items": result.new_items, "moved_to": result.moved_to, "gone": result.gone,
+                "url": check.feed.url,
+            },
+        )  # fmt: skip
         if check.validators is not None:
             self._db.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ? WHERE url = ?",

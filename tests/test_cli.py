@@ -288,9 +288,9 @@ def test_feeds_lists_each_feeds_health(server: FixtureServer, tmp_path: Path, en
     health = {feed["name"]: feed for feed in listed["feeds"]}
     assert health["Wire"]["status"] == "ok" and health["Wire"]["items_stored"] == 4
     assert health["Wire"]["items_in_window"] == 4
-    assert health["Dead"]["status"] == "error" and health["Dead"]["error"] == "HTTP 410 Gone"
+    assert health["Dead"]["status"] == "error" and health["Dead"]["error"] == "gone (HTTP 410)"
     assert health["Dead"]["consecutive_failures"] == 1 and health["Dead"]["last_success"] is None
     assert health["Added later"]["status"] is None
     assert plain.exit_code == 0 and "\x1b" not in plain.stdout
     assert plain.stdout.splitlines()[0].split()[:2] == ["feed", "last"]
-    assert "error: HTTP 410 Gone" in plain.stdout and "never fetched" in plain.stdout
+    assert "error: gone (HTTP 410)" in plain.stdout and "never fetched" in plain.stdout

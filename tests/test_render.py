@@ -7,7 +7,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -118,7 +118,23 @@ def sample() -> Digest:
     feeds = (
         FeedResult("Policy Wire", "https://wire.example/rss", FeedStatus.OK, None, 2),
         FeedResult("Asia Ledger", "https://ledger.example/atom", FeedStatus.NOT_MODIFIED),
-        FeedResult("Dead Feed", "https://dead.example/rss", FeedStatus.ERROR, "HTTP 410 Gone"),
+        FeedResult("Dead Feed", "https://dead.example/rss", FeedStatus.ERROR, "gone (HTTP 410)", gone=True),
+        FeedResult(
+            "Flaky Feed",
+            "https://flaky.example/rss",
+            FeedStatus.ERROR,
+            "HTTP 503 Service Unavailable",
+            failures=4,
+            failing_since=WINDOW.end - timedelta(days=3),
+        ),
+        FeedResult(
+            "Blip Feed",
+            "https://blip.example/rss",
+            FeedStatus.ERROR,
+            "timed out after 20 s",
+            failures=1,
+            failing_since=WINDOW.end,
+        ),
     )
     return compose(items, feeds, WINDOW, Filters(), WINDOW.end, before=before, names=NAMES)  # fmt: skip
 
@@ -174,8 +190,10 @@ def test_json_is_the_contract_object() -> None:
     assert len(document["items"]) == 6
     assert document["feeds"][2] == {
         "name": "Dead Feed", "url": "https://dead.example/rss", "status": "error",
-        "error": "HTTP 410 Gone", "new_items": 0,
+        "error": "gone (HTTP 410)", "new_items": 0, "consecutive_failures": 0, "moved_to": None,
+        "gone": True, "needs_attention": True,
     }  # fmt: skip
+    assert [feed["needs_attention"] for feed in document["feeds"]] == [False, False, True, True, False]
 
 
 @pytest.mark.parametrize("renderer", ["text", "json", "rich", "markdown", "html"])

@@ -32,6 +32,13 @@ from digest.render import html as html_render
 HOSTILE_TITLE = '<script>alert(1)</script> [bold]markup[/] " onmouseover="x \x1b[31mred'
 LONG_TITLE = "Parliament debates the stablecoin bill " + "again and " * 500
 CHINESE_TITLE = "北京市发布区块链创新发展行动计划，设立专项基金"
+POLICY_WIRE = FeedResult("Policy Wire", "https://wire.example/rss", FeedStatus.OK, None, 5)
+DEAD_FEED = FeedResult(
+    "Dead Feed", "https://dead.example/rss", FeedStatus.ERROR, "gone (HTTP 410)", gone=True
+)
+MOVED_FEED = FeedResult(
+    "Moved Feed", "https://old.example/rss", FeedStatus.OK, moved_to="https://new.example/rss"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -87,16 +94,14 @@ def sample() -> Digest:
         window=Window(datetime(2026, 11, 12, tzinfo=UTC), datetime(2026, 11, 26, tzinfo=UTC)),
         generated_at=datetime(2026, 11, 26, 7, tzinfo=UTC),
         items=tuple(s.item for s in (*china.stories, *china.places[0].stories, *united_states.stories)),
-        feeds=(
-            FeedResult("Policy Wire", "https://wire.example/rss", FeedStatus.OK, None, 5),
-            FeedResult("Dead Feed", "https://dead.example/rss", FeedStatus.ERROR, "HTTP 410 Gone"),
-        ),
-        glance=Glance(stories=6, policy=5, regions=3, feeds=2, failed=1),
+        feeds=(POLICY_WIRE, DEAD_FEED, MOVED_FEED),
+        glance=Glance(stories=6, policy=5, regions=3, feeds=3, failed=1),
         sections=(china, united_states),
         other=(other,),
         region_trends=(Trend("CN", "China", 3, 1), Trend("US", "United States", 2, 0)),
         topic_trends=(Trend("cbdc", "cbdc", 1, 4), Trend("regulation", "regulation", 5, 5)),
         daily=((date(2026, 11, 19), 1), (date(2026, 11, 20), 3), (date(2026, 11, 21), 0)),
+        attention=(DEAD_FEED, MOVED_FEED),
     )
 
 
@@ -182,14 +187,15 @@ def test_sparkline_has_a_column_per_day(page: str, document: lxml.html.HtmlEleme
     assert "most in one day: 3 (20 Nov) · total: 4" in page
 
 
-def test_trends_other_headlines_and_failed_feeds(document: lxml.html.HtmlElement) -> None:
+def test_trends_other_headlines_and_feeds_needing_attention(document: lxml.html.HtmlElement) -> None:
     text = " ".join(document.text_content().split())
     assert "China 3 1 ▲ up" in text
     assert "United States 2 0 ▲ new" in text
     assert "cbdc 1 4 ▼ down" in text
     assert "regulation 5 5 = same" in text
     assert "Bitcoin slips as traders trim positions — Policy Wire" in text
-    assert "Dead Feed: HTTP 410 Gone" in text
+    assert "Dead Feed: gone (HTTP 410): the publisher removed it" in text
+    assert "Moved Feed: moved permanently to https://new.example/rss" in text
 
 
 def test_empty_digest_renders() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from digest.models import Digest, FeedResult, FeedStatus, Story, Trend
+from digest.models import Digest, FeedResult, Story, Trend
 from digest.plaintext import one_line, shorten
 
 TITLE_CHARS = 200
@@ -55,8 +55,17 @@ def trend(trend: Trend) -> str:
     return f"{one_line(trend.label)} {trend.now} {ARROWS[trend.direction]} from {trend.before}"
 
 
-def failed(digest: Digest) -> list[FeedResult]:
-    return [feed for feed in digest.feeds if feed.status is FeedStatus.ERROR]
+ATTENTION = "Feeds needing attention"
+
+
+def attention(feed: FeedResult) -> str:
+    """Why a feed is in the footer, and what to do about it, in one line."""
+    if feed.moved_to:
+        return f"moved permanently to {one_line(feed.moved_to)}; update its url in the feeds file"
+    if feed.gone:
+        return "gone (HTTP 410): the publisher removed it; remove it from the feeds file"
+    since = f" since {day(feed.failing_since)}" if feed.failing_since else ""
+    return f"failing for {feed.failures} runs in a row{since}: {one_line(feed.error or 'unknown error')}"
 
 
 def is_web_link(url: str) -> bool:

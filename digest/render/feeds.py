@@ -64,6 +64,8 @@ def _record(feed: FeedHealth) -> dict[str, Any]:
         "status": feed.status,
         "error": feed.error,
         "consecutive_failures": feed.failures,
+        "failing_since": _iso(feed.failing_since),
+        "moved_to": feed.moved_to,
         "items_stored": feed.stored,
         "items_in_window": feed.in_window,
     }
@@ -74,7 +76,8 @@ def _status(feed: FeedHealth) -> str:
         return "never fetched"
     if feed.status == "error":
         return f"error: {one_line(feed.error or '')}"
-    return feed.status.replace("_", " ")
+    status = feed.status.replace("_", " ")
+    return f"{status}, moved to {one_line(feed.moved_to)}" if feed.moved_to else status
 
 
 def _when(moment: datetime | None) -> str:

@@ -8,9 +8,9 @@ from functools import cache
 
 import jinja2
 
-from digest.models import Digest, FeedStatus
+from digest.models import Digest
 from digest.plaintext import one_line, shorten
-from digest.render.common import day, period
+from digest.render.common import attention, day, period
 
 TITLE_CHARS = 200
 BAR_PX = 300  # the busiest region's bar; the others scale to it
@@ -47,7 +47,7 @@ def render(digest: Digest) -> str:
         spark_bar_px=max(2, min(12, SPARK_ROW_PX // max(1, len(days)) - 2)),
         busiest=max(days, key=lambda column: column.count, default=None),
         total=sum(column.count for column in days),
-        failed=[feed for feed in digest.feeds if feed.status is FeedStatus.ERROR],
+        attention=[(one_line(feed.name), attention(feed)) for feed in digest.attention],
         arrows=_ARROWS,
     )
 

@@ -16,7 +16,8 @@ def render(digest: Digest) -> str:
         "period": {"start": _iso(digest.window.start), "end": _iso(digest.window.end)},
         "generated_at": _iso(digest.generated_at),
         "items": [_item(item) for item in digest.items],
-        "feeds": [_feed(feed) for feed in digest.feeds],
+        "feeds": [_feed(feed, feed in digest.attention) for feed in digest.feeds],
+        "issue": digest.issue,
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -44,11 +45,15 @@ def _item(item: Item) -> dict[str, Any]:
     }
 
 
-def _feed(feed: FeedResult) -> dict[str, Any]:
+def _feed(feed: FeedResult, needs_attention: bool) -> dict[str, Any]:
     return {
         "name": feed.name,
         "url": feed.url,
         "status": feed.status.value,
         "error": feed.error,
         "new_items": feed.new_items,
+        "consecutive_failures": feed.failures,
+        "moved_to": feed.moved_to,
+        "gone": feed.gone,
+        "needs_attention": needs_attention,
     }

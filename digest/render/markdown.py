@@ -7,9 +7,10 @@ import re
 from digest.models import Digest, Section, Story
 from digest.plaintext import one_line
 from digest.render.common import (
+    ATTENTION,
     at_a_glance,
+    attention,
     byline,
-    failed,
     is_web_link,
     period,
     title,
@@ -46,11 +47,9 @@ def render(digest: Digest) -> str:
         lines += ["## Other headlines", ""]
         lines += [f"- {_link(story)} ({_escape(one_line(story.item.feed))})" for story in digest.other]
         lines += [""]
-    if broken := failed(digest):
-        lines += ["## Feeds that failed", ""]
-        lines += [
-            f"- {_escape(one_line(f.name))}: {_escape(one_line(f.error or 'unknown error'))}" for f in broken
-        ]
+    if digest.attention:
+        lines += [f"## {ATTENTION}", ""]
+        lines += [f"- {_escape(one_line(f.name))}: {_escape(attention(f))}" for f in digest.attention]
     return "\n".join(lines).rstrip() + "\n"
 
 

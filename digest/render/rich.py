@@ -13,7 +13,17 @@ from rich.text import Text
 
 from digest.models import Digest, Section, Story
 from digest.plaintext import one_line
-from digest.render.common import at_a_glance, buckets, byline, failed, is_web_link, period, title, trend
+from digest.render.common import (
+    ATTENTION,
+    at_a_glance,
+    attention,
+    buckets,
+    byline,
+    is_web_link,
+    period,
+    title,
+    trend,
+)
 
 SPARKS = " ▁▂▃▄▅▆▇█"
 
@@ -39,10 +49,9 @@ def render(digest: Digest) -> RenderableType:
             parts.append(
                 Text.assemble("• ", _title(story, bold=False), (f"  {one_line(story.item.feed)}", "dim"))
             )
-    for feed in failed(digest):
-        parts.append(
-            Text(f"feed failed: {one_line(feed.name)}: {one_line(feed.error or '')}", style="yellow")
-        )
+    if digest.attention:
+        parts.append(Rule(Text(ATTENTION, style="bold"), align="left"))
+    parts += [Text(f"{one_line(feed.name)}: {attention(feed)}", style="yellow") for feed in digest.attention]
     return Group(*parts)
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from digest.models import Digest, Section, Story
 from digest.plaintext import columns, one_line, wrap
-from digest.render.common import at_a_glance, buckets, byline, failed, period, title, topics, trend
+from digest.render.common import (
+    ATTENTION,
+    at_a_glance,
+    attention,
+    buckets,
+    byline,
+    period,
+    title,
+    topics,
+    trend,
+)
 
 WIDTH = 78
 BAR = 40  # columns for the longest bar
@@ -33,10 +43,10 @@ def render(digest: Digest) -> str:
         lines += [""]
     if not digest.sections and not digest.other:
         lines += ["No stories in this window.", ""]
-    if broken := failed(digest):
-        lines += _heading("Feeds that failed")
-        for feed in broken:
-            lines += _wrap(f"{one_line(feed.name)}: {one_line(feed.error or 'unknown error')}", "  ")
+    if digest.attention:
+        lines += _heading(ATTENTION)
+        for feed in digest.attention:
+            lines += _wrap(f"{one_line(feed.name)}: {attention(feed)}", "  ")
     return "\n".join(lines).rstrip() + "\n"
 
 
