@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import signal
@@ -113,6 +114,14 @@ LockTimeoutOption = Annotated[
 ]
 FromOption = Annotated[str | None, typer.Option("--from", help="The email's From (else [email] from).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="The email's To (else [email] to).")]
+NewOnlyOption = Annotated[
+    bool,
+    typer.Option(
+        "--new-only",
+        help="Only items no earlier issue included; the digest becomes the next numbered issue "
+        "once it is fully written.",
+    ),
+]
 TopicOption = Annotated[
     list[str] | None, typer.Option("--topic", help="Only items with this topic (repeatable).")
 ]
@@ -244,6 +253,7 @@ def fetch(
         bool, typer.Option("--verbose", "-v", help="More detail on stderr, tracebacks on errors.")
     ] = False,
     lock_timeout: LockTimeoutOption = 60.0,
+    new_only: NewOnlyOption = False,
     deadline: Annotated[
         str | None,
         typer.Option(
@@ -285,7 +295,10 @@ def fetch(
             _warn_about(report, verbose=verbose)
             if report.all_failed:
                 _fail("every feed failed; nothing was fetched", Exit.FAILURE)
-            digest = _digest(store, view, feed_list.feeds)
+            digest = _digest(store, view, feed_list.feeds, new_only=new_only)
+            if new_only:
+                _send(store, digest, view)
+                return
         _emit(digest, view)
 
 
@@ -303,10 +316,22 @@ def show(
     topic: TopicOption = None,
     sender: FromOption = None,
     to: ToOption = None,
+    new_only: NewOnlyOption = False,
+    issue: Annotated[
+        int | None,
+        typer.Option(
+            "--issue", min=1, help="Print issue N again, exactly as it was sent (see `digest issues`)."
+        ),
+    ] = None,
+    lock_timeout: LockTimeoutOption = 60.0,
     verbose: VerboseOption = False,
 ) -> None:
     """Print the digest for the window from what is stored (no network)."""
     with _errors(verbose):
+        if issue is not None and new_only:
+            raise typer.BadParameter(
+                "--issue prints a past issue; --new-only makes a new one", param_hint="--issue"
+            )
         feed_list = _feed_list(feeds, quiet=True)
         view = _view(
             days=days or feed_list.settings.days,
@@ -320,9 +345,15 @@ def show(
             mail=_mail(feed_list, sender, to),
         )
         path = _stored(db)
-        with _open_store(path) as store:
-            digest = _digest(store, view, feed_list.feeds)
-        _emit(digest, view)
+        if issue is not None:
+            _emit(_past_issue(path, issue), view)
+        elif new_only:  # it records an issue: one writer at a time, so no two runs send one story
+            with _run_lock(path, lock_timeout), _open_store(path) as store:
+                _send(store, _digest(store, view, feed_list.feeds, new_only=True), view)
+        else:
+            with _open_store(path) as store:
+                digest = _digest(store, view, feed_list.feeds)
+            _emit(digest, view)
 
 
 @app.command()
@@ -377,6 +408,27 @@ def feeds_command(
             _write_stdout(health.text(report))
         else:
             raise typer.BadParameter("feeds are listed as rich, text or json", param_hint="--format")
+
+
+@app.command("issues")
+def issues_command(
+    db: DbOption = None,
+    fmt: Annotated[Format | None, typer.Option("--format", help="text or json. [default: text]")] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """List the issues sent so far (digests printed with --new-only)."""
+    with _errors(verbose):
+        from digest.render import issues as listing  # noqa: PLC0415
+
+        path = _stored(db)
+        with _open_store(path) as store:
+            sent = store.issues()
+        if fmt is Format.JSON:
+            _write_stdout(listing.as_json(sent))
+        elif fmt in {None, Format.TEXT, Format.RICH}:
+            _write_stdout(listing.text(sent))
+        else:
+            raise typer.BadParameter("issues are listed as text or json", param_hint="--format")
 
 
 @app.command()
@@ -486,13 +538,13 @@ def _open_store(db: Path | None) -> Iterator[Store]:
         yield store
 
 
-def _digest(store: Store, view: _View, feeds: Sequence[Feed]) -> Digest:
+def _digest(store: Store, view: _View, feeds: Sequence[Feed], *, new_only: bool = False) -> Digest:
     """The digest of the window from the store; each feed as its last run left it."""
     from digest import compose  # noqa: PLC0415
     from digest.tagging import region_names  # noqa: PLC0415
 
     window = view.window()
-    items = store.items_in(window)
+    items = store.items_in(window, new_only=new_only)
     before = store.items_in(compose.previous(window))  # for the trends
     codes = {r.code.split("-")[0] for item in (*items, *before) for r in item.tags.regions}
     codes |= {item.tags.primary_region for item in items if item.tags.primary_region}
@@ -503,23 +555,46 @@ def _digest(store: Store, view: _View, feeds: Sequence[Feed]) -> Digest:
     )
 
 
-def _emit(digest: Digest, view: _View) -> None:
+def _emit(digest: Digest, view: _View, *, must_finish: bool = False) -> None:
     text = _rendered(digest, view)
     if view.output is not None:
         _write_atomically(view.output, text)
     else:
-        _write_stdout(text)
+        _write_stdout(text, must_finish=must_finish)
 
 
-def _write_stdout(text: str) -> None:
+def _send(store: Store, digest: Digest, view: _View) -> None:
+    """Print the digest as the next numbered issue, and record it only once it is fully written:
+    a broken pipe or a failed write sends nothing, so those stories stay new for the next one."""
+    number = store.next_issue()
+    issue = dataclasses.replace(digest, issue=number, title=f"{digest.title} · issue {number}")
+    _emit(issue, view, must_finish=True)
+    store.record_issue(issue, view.format.value, datetime.now(UTC))
+
+
+def _past_issue(path: Path, number: int) -> Digest:
+    with _open_store(path) as store:
+        digest = store.issue(number)
+        last = store.next_issue() - 1
+    if digest is None:
+        known = f"issues are 1 to {last}" if last else "no issue was sent yet"
+        _fail(f"no issue {number}: {known} (see `digest issues`)", Exit.FAILURE)
+    return digest
+
+
+def _write_stdout(text: str, *, must_finish: bool = False) -> None:
     if sys.stdout is None:
         raise DigestError("cannot write the digest: standard output is closed")
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        # The reader (`head`, a closed mailer) went away: not an error worth a traceback.
         _abandon_stdout()
+        if must_finish:
+            raise DigestError(
+                "the reader closed the pipe before the digest was fully written; no issue was recorded"
+            ) from None
+        # The reader (`head`, a closed pager) went away: not an error worth a traceback.
         raise typer.Exit(Exit.OK) from None
     except OSError as error:
         _abandon_stdout()

@@ -309,6 +309,17 @@ class Digest:
 
 
 @dataclass(frozen=True, slots=True)
+class Issue:
+    """A digest that was sent: its number, when, the window it covered, and how many items."""
+
+    number: int
+    sent_at: datetime
+    window: Window
+    format: str
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
 class FeedCheck:
     """One run's word on one feed, as the store keeps it: outcome, when, and new validators."""
 

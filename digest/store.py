@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import enum
 import fcntl
+import functools
 import json
 import os
 import sqlite3
 import time
+import types
+import typing
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from digest.errors import LockError, StoreError
 from digest.models import (
+    Digest,
     Evidence,
     Feed,
     FeedCheck,
     FeedHealth,
     FeedResult,
     FeedStatus,
+    Issue,
     Item,
     Region,
     Sighting,
@@ -186,12 +194,15 @@ class Store:
             known.update(url for (url,) in rows)
         return known
 
-    def items_in(self, window: Window) -> list[Item]:
-        """Every item published in the window, newest first, each with all its feeds."""
+    def items_in(self, window: Window, *, new_only: bool = False) -> list[Item]:
+        """Every item published in the window, newest first, each with all its feeds;
+        with `new_only`, only those no earlier issue included."""
+        unsent = "AND NOT EXISTS (SELECT 1 FROM issue_items WHERE issue_items.url = items.url)"
         rows = self._db.execute(
             f"""
             SELECT {_ITEM_COLUMNS}, {_FEED_NAMES} FROM items
-            WHERE published >= ? AND published < ? ORDER BY published DESC, id DESC
+            WHERE published >= ? AND published < ? {unsent if new_only else ""}
+            ORDER BY published DESC, id DESC
             """,
             (_iso(window.start), _iso(_ceil_second(window.end))),
         )
@@ -281,6 +292,23 @@ class Store:
             )  # fmt: skip
         return health
 
+    def next_issue(self) -> int:
+        return int(self._db.execute("SELECT coalesce(max(number), 0) + 1 FROM issues").fetchone()[0])
+
+    def issues(self) -> list[Issue]:
+        rows = self._db.execute(
+            "SELECT number, sent_at, window_start, window_end, format, items FROM issues ORDER BY number"
+        )
+        return [
+            Issue(number, _time(sent), Window(_time(start), _time(end)), fmt, items)
+            for number, sent, start, end, fmt, items in rows
+        ]
+
+    def issue(self, number: int) -> Digest | None:
+        """An issue's digest exactly as it was composed when it was sent."""
+        row = self._db.execute("SELECT digest FROM issues WHERE number = ?", (number,)).fetchone()
+        return _rebuilt(Digest, json.loads(row[0])) if row else None
+
     # -- writing -------------------------------------------------------------------------
 
     def save(
@@ -320,6 +348,28 @@ class Store:
                     self._record_check(check)
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot write to the store ({error})") from None
+
+    def record_issue(self, digest: Digest, fmt: str, sent_at: datetime) -> None:
+        """Keep a sent digest as issue `digest.issue`, and which items it included."""
+        if digest.issue is None:
+            raise ValueError("only a numbered digest is an issue")
+        archived = json.dumps(_plain(digest), ensure_ascii=False, separators=(",", ":"))
+        try:
+            with self._transaction():
+                self._db.execute(
+                    "INSERT INTO issues (number, sent_at, window_start, window_end, format, items, digest) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        digest.issue, _iso(sent_at), _iso(digest.window.start), _iso(digest.window.end),
+                        fmt, len(digest.items), archived,
+                    ),
+                )  # fmt: skip
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO issue_items (issue, url) VALUES (?, ?)",
+                    [(digest.issue, item.url) for item in digest.items],
+                )
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot record issue {digest.issue} ({error})") from None
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -410,6 +460,48 @@ class _Transaction:
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def _plain(value: object) -> object:
+    """A model value as JSON-ready data, for the issue archive."""
+    if isinstance(value, Item):
+        # Renderers never show an item's full text, and it is most of an item's size.
+        value = dataclasses.replace(value, text="")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(element) for element in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _rebuilt(kind: Any, data: Any) -> Any:
+    """The model value of type `kind` that `_plain` turned into `data`."""
+    if data is None:
+        return None
+    origin, arguments = typing.get_origin(kind), typing.get_args(kind)
+    if origin is types.UnionType or origin is typing.Union:
+        return _rebuilt(next(a for a in arguments if a is not type(None)), data)
+    if origin is tuple:
+        if len(arguments) == 2 and arguments[1] is Ellipsis:
+            return tuple(_rebuilt(arguments[0], element) for element in data)
+        return tuple(_rebuilt(a, element) for a, element in zip(arguments, data, strict=True))
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
+        return kind(**{name: _rebuilt(hints[name], value) for name, value in data.items() if name in hints})
+    if kind is datetime:
+        return datetime.fromisoformat(data)
+    if kind is date:
+        return date.fromisoformat(data)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(data)
+    return data
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
 
 
 def _like_prefix(text: str) -> str:

@@ -30,7 +30,9 @@ def render(
     subject: str | None = None,
     now: datetime | None = None,
 ) -> str:
-    subject = f"Crypto policy digest — {period(digest)}" if subject is None else subject
+    if subject is None:
+        number = f" #{digest.issue}" if digest.issue else ""
+        subject = f"Crypto policy digest{number} — {period(digest)}"
     for name, value in (("sender", sender), ("to", to), ("subject", subject)):
         if value is not None and _LINE_BREAK.search(value):
             raise ValueError(f"the email {name} must be one line, without line breaks: {value!r}")
