@@ -483,6 +483,83 @@ def retag(
             stderr.print(f"retagged {count} items: {policy} about policy", markup=False)
 
 
+opml_app = typer.Typer(
+    help="Feeds to and from OPML 2.0, the subscription list feed readers share.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(opml_app, name="opml")
+
+
+@opml_app.command("import")
+def opml_import(
+    source: Annotated[Path, typer.Argument(help="The OPML file to read.", show_default=False)],
+    feeds: Annotated[
+        Path | None,
+        typer.Option("--feeds", help="The feeds file to add to. [default: the one fetch would read]"),
+    ] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Add the feeds of an OPML file to the feeds file; feeds already there are skipped."""
+    with _errors(verbose):
+        import platformdirs  # noqa: PLC0415
+
+        from digest import config, opml  # noqa: PLC0415
+
+        try:
+            data = source.read_bytes()
+        except OSError as error:
+            raise ConfigError(f"{source}: cannot read it ({error.strerror or error})") from None
+        incoming, unusable = opml.read_opml(data, str(source))
+        user_dir = Path(platformdirs.user_config_dir("digest"))
+        target, bundled = config.locate(feeds, user_dir)
+        if bundled:  # the starter list is not the user's to edit: start their own file
+            target = user_dir / "feeds.toml"
+        text = _OPML_HEADER
+        existing: Sequence[Feed] = ()
+        if target.exists():
+            text = _read_text(target)
+            existing = config.parse(text, target).feeds
+        added, duplicates = opml.merge(existing, incoming)
+        if added:
+            updated = opml.append_feeds(text, added, str(target))
+            config.parse(updated, target)  # every rule of the feeds file holds before it is written
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, updated)
+        for skipped in (*unusable, *duplicates):
+            stderr.print(f"skipped {skipped.name!r} ({skipped.url}): {skipped.reason}", markup=False)
+        stderr.print(
+            f"added {len(added)} feeds to {target}; skipped {len(unusable) + len(duplicates)}", markup=False
+        )
+
+
+@opml_app.command("export")
+def opml_export(
+    feeds: FeedsOption = None,
+    output: OutputOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Print the feeds file's feeds as an OPML 2.0 document."""
+    with _errors(verbose):
+        from digest import opml  # noqa: PLC0415
+
+        document = opml.write_opml(_feed_list(feeds, quiet=True).feeds, "digest feeds")
+        if output is not None:
+            _write_atomically(output, document)
+        else:
+            _write_stdout(document)
+
+
+_OPML_HEADER = "# Feeds for `digest`, imported from OPML. Each [[feeds]] has a unique name and url.\n"
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the feeds file ({error})") from None
+
+
 # -- the edges: files, store, streams ----------------------------------------------------------
 
 

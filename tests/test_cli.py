@@ -16,7 +16,10 @@ from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
 
 from digest import __version__, config
 
-COMMANDS = [[], ["fetch"], ["show"], ["explain"], ["retag"], ["init"], ["feeds"]]
+COMMANDS = [
+    [], ["fetch"], ["show"], ["explain"], ["retag"], ["init"], ["feeds"], ["issues"],
+    ["opml"], ["opml", "import"], ["opml", "export"],
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "digest")
