@@ -201,6 +201,16 @@ def _moment(text: str, option: str, *, end_of_day: bool = False) -> datetime:
         ) from None
 
 
+def _days(text: str, option: str) -> int:
+    """An age in days: 180, 180d, or 26w."""
+    text = text.strip().lower()
+    scale = {"d": 1, "w": 7}.get(text[-1:], 0) if text else 0
+    number = text[:-1] if scale else text
+    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) * (scale or 1) <= 36500:
+        raise typer.BadParameter(f"{text!r} is not an age like 180d or 26w", param_hint=option)
+    return int(number) * (scale or 1)
+
+
 def _seconds(text: str, option: str) -> float:
     """A duration: plain seconds, or a number with s, m or h."""
     units = {"s": 1, "m": 60, "h": 3600}
@@ -295,6 +305,8 @@ def fetch(
             _warn_about(report, verbose=verbose)
             if report.all_failed:
                 _fail("every feed failed; nothing was fetched", Exit.FAILURE)
+            if settings.keep_days is not None:
+                store.prune(datetime.now(UTC) - timedelta(days=settings.keep_days))
             digest = _digest(store, view, feed_list.feeds, new_only=new_only)
             if new_only:
                 _send(store, digest, view)
@@ -385,6 +397,9 @@ def feeds_command(
     fmt: Annotated[
         Format | None, typer.Option("--format", help="rich, text or json. [default: rich on a terminal]")
     ] = None,
+    stats: Annotated[
+        bool, typer.Option("--stats", help="The store's size, items, bytes per item, instead.")
+    ] = False,
     verbose: VerboseOption = False,
 ) -> None:
     """List the configured feeds with their health: last attempt and success, status, items."""
@@ -392,8 +407,14 @@ def feeds_command(
         from digest import compose  # noqa: PLC0415
         from digest.render import feeds as health  # noqa: PLC0415
 
-        feed_list = _feed_list(feeds, quiet=True)
         path = _stored(db)
+        if stats:
+            with _open_store(path) as store:
+                figures = store.stats()
+            as_json = fmt is Format.JSON
+            _write_stdout((health.stats_json if as_json else health.stats_text)(str(path), figures))
+            return
+        feed_list = _feed_list(feeds, quiet=True)
         window = compose.window(
             datetime.now(UTC), days=days or feed_list.settings.days, since=None, until=None
         )
@@ -429,6 +450,45 @@ def issues_command(
             _write_stdout(listing.text(sent))
         else:
             raise typer.BadParameter("issues are listed as text or json", param_hint="--format")
+
+
+@app.command()
+def prune(
+    older_than: Annotated[
+        str | None,
+        typer.Option(
+            "--older-than", help="Remove items older than this, e.g. 180d or 26w. [default: keep_days]"
+        ),
+    ] = None,
+    feeds: FeedsOption = None,
+    db: DbOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    lock_timeout: LockTimeoutOption = 60.0,
+    verbose: VerboseOption = False,
+) -> None:
+    """Remove old items and their text from the store, then reclaim the space."""
+    with _errors(verbose):
+        from digest.render.feeds import megabytes  # noqa: PLC0415
+
+        if older_than is not None:
+            days = _days(older_than, "--older-than")
+        elif (kept := _feed_list(feeds, quiet=True).settings.keep_days) is not None:
+            days = kept
+        else:
+            raise typer.BadParameter(
+                "say how old, e.g. 180d, or set keep_days in [settings]", param_hint="--older-than"
+            )
+        path = _stored(db)
+        with _run_lock(path, lock_timeout), _open_store(path) as store:
+            before = store.stats()
+            removed = store.prune(datetime.now(UTC) - timedelta(days=days))
+            after = store.stats()
+        if not quiet:
+            stderr.print(
+                f"removed {removed} items older than {days} days; store {megabytes(before.bytes)} -> "
+                f"{megabytes(after.bytes)}, {after.items} items, {after.bytes_per_item:,} bytes per item",
+                markup=False,
+            )
 
 
 @app.command()

@@ -320,6 +320,22 @@ class Issue:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreStats:
+    """How big the store is and what it holds, for `digest feeds --stats` and `digest prune`."""
+
+    bytes: int  # the database file and its write-ahead log
+    items: int
+    text_bytes: int  # of the items' extracted text, which most of the size is
+    issues: int
+    oldest: datetime | None
+    newest: datetime | None
+
+    @property
+    def bytes_per_item(self) -> int:
+        return self.bytes // self.items if self.items else 0
+
+
+@dataclass(frozen=True, slots=True)
 class FeedCheck:
     """One run's word on one feed, as the store keeps it: outcome, when, and new validators."""
 

@@ -32,6 +32,7 @@ from digest.models import (
     Item,
     Region,
     Sighting,
+    StoreStats,
     Tags,
     Validators,
     Window,
@@ -129,6 +130,10 @@ def _ceil_second(moment: datetime) -> datetime:
 
 def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def _time_or_none(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 class Store:
@@ -258,7 +263,7 @@ class Store:
             results.append(
                 FeedResult(
                     feed.name, feed.url, FeedStatus(status), error, new_items, moved_to=moved_to,
-                    gone=bool(gone), failures=failures, failing_since=_time(since) if since else None,
+                    gone=bool(gone), failures=failures, failing_since=_time_or_none(since),
                 )
             )  # fmt: skip
         return results
@@ -285,12 +290,32 @@ class Store:
             attempt, success, status, error, failures, moved_to, since, stored, in_window = row
             health.append(
                 FeedHealth(
-                    feed.name, feed.url, _time(attempt) if attempt else None,
-                    _time(success) if success else None, status, error, failures, stored, in_window,
-                    moved_to, _time(since) if since else None,
+                    feed.name, feed.url, _time_or_none(attempt),
+                    _time_or_none(success), status, error, failures, stored, in_window,
+                    moved_to, _time_or_none(since),
                 )
             )  # fmt: skip
         return health
+
+    def stats(self) -> StoreStats:
+        items, text_bytes, oldest, newest = self._db.execute(
+            "SELECT count(*), coalesce(sum(length(CAST(text AS BLOB))), 0), min(published), max(published) "
+            "FROM items"
+        ).fetchone()
+        issues = self._db.execute("SELECT count(*) FROM issues").fetchone()[0]
+        size = sum(
+            path.stat().st_size
+            for path in (self.path, self.path.with_name(self.path.name + "-wal"))
+            if path.exists()
+        )
+        return StoreStats(
+            size,
+            items,
+            text_bytes,
+            issues,
+            _time_or_none(oldest),
+            _time_or_none(newest),
+        )
 
     def next_issue(self) -> int:
         return int(self._db.execute("SELECT coalesce(max(number), 0) + 1 FROM issues").fetchone()[0])
@@ -348,6 +373,26 @@ class Store:
                     self._record_check(check)
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot write to the store ({error})") from None
+
+    def prune(self, before: datetime) -> int:
+        """Remove the items older than `before`, their text and who carried them, then give the
+        space back to the file system. Returns how many items went.
+
+        An item goes when both its date and its first sighting are that old, so a story a feed
+        brings late is kept a full term. Issues keep their record of what they sent (by URL), so
+        a pruned story that comes back is not sent again."""
+        cutoff = _iso(before)
+        try:
+            with self._transaction():
+                removed = self._db.execute(
+                    "DELETE FROM items WHERE published < ? AND first_seen < ?", (cutoff, cutoff)
+                ).rowcount
+            if removed:
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot prune the store ({error})") from None
+        return int(removed)
 
     def record_issue(self, digest: Digest, fmt: str, sent_at: datetime) -> None:
         """Keep a sent digest as issue `digest.issue`, and which items it included."""

@@ -10,7 +10,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from digest.models import FeedHealth
+from digest.models import FeedHealth, StoreStats
 from digest.plaintext import one_line
 
 COLUMNS = ("feed", "last attempt", "last success", "status", "failures", "stored", "in window")
@@ -86,3 +86,33 @@ def _when(moment: datetime | None) -> str:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+
+
+def stats_text(path: str, stats: StoreStats) -> str:
+    span = ""
+    if stats.oldest and stats.newest:
+        span = f", published {stats.oldest.astimezone():%Y-%m-%d} to {stats.newest.astimezone():%Y-%m-%d}"
+    return (
+        f"store   {path}\n"
+        f"size    {megabytes(stats.bytes)} ({stats.bytes_per_item:,} bytes per item)\n"
+        f"items   {stats.items:,} ({megabytes(stats.text_bytes)} of article text){span}\n"
+        f"issues  {stats.issues:,}\n"
+    )
+
+
+def stats_json(path: str, stats: StoreStats) -> str:
+    record = {
+        "store": path,
+        "bytes": stats.bytes,
+        "items": stats.items,
+        "bytes_per_item": stats.bytes_per_item,
+        "text_bytes": stats.text_bytes,
+        "issues": stats.issues,
+        "oldest": _iso(stats.oldest),
+        "newest": _iso(stats.newest),
+    }
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def megabytes(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB"
