@@ -37,7 +37,9 @@ BAD_FILES = [
     pytest.param("[settings]\ndays = 0\n\n" + GOOD_FEED, 2, "settings.days", id="days-zero"),
     pytest.param("[settings]\ntimeout = 'fast'\n\n" + GOOD_FEED, 2, "settings.timeout", id="timeout-text"),
     pytest.param("[settings]\ndeadline = 0\n\n" + GOOD_FEED, 2, "settings.deadline", id="deadline-zero"),
-    pytest.param("[settings]\nkeep_days = 1.5\n\n" + GOOD_FEED, 2, "settings.keep_days", id="keep-days-fraction"),
+    pytest.param(
+        "[settings]\nkeep_days = 1.5\n\n" + GOOD_FEED, 2, "settings.keep_days", id="keep-days-fraction"
+    ),
     pytest.param(
         "[settings]\nconcurrency = 1000\n\n" + GOOD_FEED, 2, "settings.concurrency", id="concurrency"
     ),
