@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import dataclasses
 import email.utils
+import ipaddress
 import random
 import socket
 import ssl
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -38,6 +39,39 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
+# Where a link from a public feed must never lead: this machine, the local network, and the
+# cloud metadata service (169.254.169.254, fd00:ec2::254), lest a feed make us its proxy.
+PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8", "10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16",
+        "::/128", "::1/128", "fc00::/7", "fe80::/10",
+    )
+)  # fmt: skip
+_PUBLIC_ONLY = "digest.public_only"  # a request extension: refuse private addresses, redirects too
+
+PrivacyCheck = Callable[[str], Awaitable[str | None]]
+
+
+async def private_address(host: str) -> str | None:
+    """The private address `host` is or resolves to, or None for a public host.
+
+    A name that does not resolve counts as public: the request will fail on its own."""
+    host = host.strip("[]")
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            return None
+        addresses = [ipaddress.ip_address(str(entry[4][0]).split("%")[0]) for entry in found]
+    for address in addresses:
+        plain = address.ipv4_mapped or address if isinstance(address, ipaddress.IPv6Address) else address
+        if any(plain in network for network in PRIVATE_NETWORKS):
+            return str(address)
+    return None
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Download:
@@ -53,6 +87,10 @@ class Download:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+
+class PrivateAddressError(FetchError):
+    """A link from a public feed led to this machine or a private network."""
 
 
 class _Retry(Exception):  # noqa: N818 - a signal inside `get`, never raised to callers
@@ -71,8 +109,11 @@ class Fetcher:
         concurrency: int,
         user_agent: str | None = None,
         per_host: int = PER_HOST,
+        is_private: PrivacyCheck | None = None,
     ) -> None:
         self.timeout = timeout
+        self._is_private = is_private or private_address
+        self._private: dict[str, str | None] = {}  # host -> its private address, per run
         self._slots = asyncio.Semaphore(concurrency)
         self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(per_host)
@@ -83,6 +124,9 @@ class Fetcher:
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
+            # Runs before every request, each redirect included: a public page cannot bounce us
+            # to a private address either.
+            event_hooks={"request": [self._refuse_private]},
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -93,14 +137,34 @@ class Fetcher:
     ) -> None:
         await self._client.aclose()
 
+    async def private_address_of(self, url: str) -> str | None:
+        """The private address the URL's host is at, or None when it is public."""
+        host = urlsplit(url).hostname or ""
+        if host not in self._private:
+            self._private[host] = await self._is_private(host)
+        return self._private[host]
+
+    async def _refuse_private(self, request: httpx.Request) -> None:
+        if request.extensions.get(_PUBLIC_ONLY) and (
+            address := await self.private_address_of(str(request.url))
+        ):
+            raise PrivateAddressError(f"not fetched: {request.url.host} is a private address ({address})")
+
     async def get_feed(self, url: str, validators: Validators | None = None) -> Download:
         return await self.get(url, accept=FEED_ACCEPT, max_bytes=FEED_MAX_BYTES, validators=validators)
 
-    async def get_page(self, url: str) -> Download:
-        return await self.get(url, accept=PAGE_ACCEPT, max_bytes=PAGE_MAX_BYTES)
+    async def get_page(self, url: str, *, public_only: bool = False) -> Download:
+        """An article page; with `public_only`, never from (or via) a private address."""
+        return await self.get(url, accept=PAGE_ACCEPT, max_bytes=PAGE_MAX_BYTES, public_only=public_only)
 
     async def get(
-        self, url: str, *, accept: str, max_bytes: int, validators: Validators | None = None
+        self,
+        url: str,
+        *,
+        accept: str,
+        max_bytes: int,
+        validators: Validators | None = None,
+        public_only: bool = False,
     ) -> Download:
         """GET `url`; raise `FetchError` with a sentence for anything but 2xx or 304."""
         headers = {"Accept": accept, **_conditional_headers(validators)}
@@ -108,7 +172,7 @@ class Fetcher:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 async with self._host_slots[host], self._slots:
-                    download = await self._attempt(url, headers, max_bytes)
+                    download = await self._attempt(url, headers, max_bytes, public_only=public_only)
                 if (
                     download.not_modified
                     and "If-None-Match" not in headers
@@ -124,12 +188,17 @@ class Fetcher:
                 await asyncio.sleep(retry.delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _attempt(self, url: str, headers: dict[str, str], max_bytes: int) -> Download:
+    async def _attempt(
+        self, url: str, headers: dict[str, str], max_bytes: int, *, public_only: bool
+    ) -> Download:
         try:
             # One deadline for the whole exchange: httpx's own timeouts are per read, so a
             # server trickling one byte a second would otherwise never time out.
             async with asyncio.timeout(self.timeout):
-                async with self._client.stream("GET", url, headers=headers) as response:
+                extensions = {_PUBLIC_ONLY: public_only}
+                async with self._client.stream(
+                    "GET", url, headers=headers, extensions=extensions
+                ) as response:
                     _raise_for_status(response)
                     body = await _read_capped(response, max_bytes)
         except TimeoutError:

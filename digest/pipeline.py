@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -13,7 +13,7 @@ from typing import Protocol
 
 from digest.errors import FetchError
 from digest.extract import extract_article, start_pool, stop_pool
-from digest.fetch import Fetcher
+from digest.fetch import Fetcher, PrivateAddressError
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -126,6 +126,7 @@ class _Run:
         self.extracted = 0
         self.not_extracted = 0
         self.stored_for: Counter[str] = Counter()  # new items per feed URL, kept if it is abandoned
+        self.refused: defaultdict[str, list[str]] = defaultdict(list)  # feed URL -> private links
 
     async def all(self, feeds: Sequence[Feed]) -> RunReport:
         try:
@@ -201,7 +202,15 @@ class _Run:
             if entry.url in known:
                 self.batch.add(sighting=self._sighting(entry, feed))
         fresh = [entry for entry in parsed.entries if entry.url not in known]
-        outcomes = await asyncio.gather(*(self.one_entry(entry, feed) for entry in fresh))
+        # A feed the user put on a private address (an intranet, a test server) may link there.
+        public_only = await self.fetcher.private_address_of(feed.url) is None
+        outcomes = await asyncio.gather(*(self.one_entry(entry, feed, public_only) for entry in fresh))
+        if refused := self.refused.get(feed.url):
+            warnings = (
+                *warnings,
+                f"{len(refused)} article links lead to private addresses and were not fetched "
+                f"(first: {refused[0]}); their stories keep the feed's text",
+            )
         if download.moved_to:
             warnings = (
                 *warnings,
@@ -212,7 +221,7 @@ class _Run:
         )
         return result, download.validators
 
-    async def one_entry(self, entry: Entry, feed: Feed) -> bool:
+    async def one_entry(self, entry: Entry, feed: Feed, public_only: bool = True) -> bool:
         """Store one new entry; True if this feed was the first to bring it."""
         sighting = self._sighting(entry, feed)
         if (pending := self.in_flight.get(entry.url)) is not None:
@@ -222,23 +231,26 @@ class _Run:
         done = asyncio.get_running_loop().create_future()
         self.in_flight[entry.url] = done
         try:
-            article = await self._article(entry) if feed.extract and self.options.extract else None
+            wanted = feed.extract and self.options.extract
+            article = await self._article(entry, feed, public_only) if wanted else None
             self.batch.add(_item(entry, feed, article, self.now, self.tagger), sighting)
             self.stored_for[feed.url] += 1
         finally:
             done.set_result(None)
         return True
 
-    async def _article(self, entry: Entry) -> Article | None:
+    async def _article(self, entry: Entry, feed: Feed, public_only: bool) -> Article | None:
         if not entry.url.startswith(("http://", "https://")):
             return None
         self.observer.article_started()
         article = None
         try:
             async with self.pages:
-                page = await self.fetcher.get_page(entry.url)
+                page = await self.fetcher.get_page(entry.url, public_only=public_only)
                 if _is_html(page.headers.get("content-type", "")):
                     article = await asyncio.wait_for(self._extract(page.body, page.url), EXTRACT_SECONDS)
+        except PrivateAddressError:
+            self.refused[feed.url].append(entry.url)
         except Exception:  # noqa: BLE001 - a page that fails to download or extract keeps its feed text
             article = None
         if article is None:
