@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from rapidfuzz import fuzz, utils
@@ -104,49 +105,61 @@ def compose(
     )
 
 
+@dataclass(slots=True)
+class _Report:
+    """Items found to report one event, earliest first, with what the next item is compared to."""
+
+    items: list[Item]
+    title: str
+    lead: str
+    names: set[str]
+    outlets: set[str]
+
+
 def same_stories(items: Sequence[Item]) -> list[Story]:
     """Items about the same event from several outlets, told once with "also: ...".
 
     `items` come newest first; each story is told by its earliest report."""
-    groups: list[list[Item]] = []
-    keys: list[tuple[str, str]] = []
+    reports: list[_Report] = []
+    # Alike headlines about different places are different events (a reserve bill in Texas is
+    # not New Hampshire's), so only reports with one primary region are ever compared.
+    by_region: defaultdict[str | None, list[_Report]] = defaultdict(list)
     for item in sorted(items, key=lambda item: item.published):
         title, lead = utils.default_process(item.title), utils.default_process(item.summary[:300])
-        match = _earlier_report(item, title, lead, groups, keys)
+        names = _names(item.title)
+        candidates = by_region[item.tags.primary_region]
+        match = _earlier_report(item, title, lead, names, candidates)
         if match is None:
-            groups.append([item])
-            keys.append((title, lead))
+            report = _Report([item], title, lead, names, _outlets(item))
+            reports.append(report)
+            candidates.append(report)
         else:
-            groups[match].append(item)
-    stories = [_story(group) for group in groups]
+            match.items.append(item)
+            match.outlets |= _outlets(item)
+    stories = [_story(report.items) for report in reports]
     stories.sort(key=lambda story: _newest_first(story.item))
     return stories
 
 
 def _earlier_report(
-    item: Item, title: str, lead: str, groups: list[list[Item]], keys: list[tuple[str, str]]
-) -> int | None:
-    """The group, among those started in the last few days, that reports the same event."""
-    for index in range(len(groups) - 1, -1, -1):
-        if item.published - groups[index][0].published > timedelta(days=SAME_STORY_DAYS):
-            return None  # groups are in time order: none further back can match
+    item: Item, title: str, lead: str, names: set[str], candidates: list[_Report]
+) -> _Report | None:
+    """The report, among those started in the last few days, of the same event."""
+    for report in reversed(candidates):
+        if item.published - report.items[0].published > timedelta(days=SAME_STORY_DAYS):
+            return None  # reports are in time order: none further back can match
         # One outlet does not run one story twice: its items with one boilerplate summary are
         # different stories.
-        if _outlets(item) & {name for other in groups[index] for name in _outlets(other)}:
+        if _outlets(item) & report.outlets:
             continue
-        first = groups[index][0]
-        if _same(title, lead, *keys[index]) and _same_subject(item, first):
-            return index
+        if _same(title, lead, report.title, report.lead) and _same_names(names, report.names):
+            return report
     return None
 
 
-def _same_subject(item: Item, other: Item) -> bool:
-    """Alike headlines about different places or parties are different events: "Texas passes
-    a reserve bill" is not "New Hampshire passes a reserve bill", nor is "SEC sues Coinbase"
-    "SEC sues Binance"."""
-    if item.tags.primary_region != other.tags.primary_region:
-        return False
-    names, other_names = _names(item.title), _names(other.title)
+def _same_names(names: set[str], other_names: set[str]) -> bool:
+    """Alike headlines about different parties are different events: "SEC sues Coinbase" is
+    not "SEC sues Binance"."""
     return not (names - other_names and other_names - names)
 
 

@@ -62,6 +62,8 @@ def clean_text(text: str) -> str:
 
 def one_line(text: str) -> str:
     """`clean_text` folded onto a single line, for titles, names and summaries."""
+    if text.isascii() and text.isprintable():  # nothing to strip: the common case, and a hot one
+        return " ".join(text.split())
     return " ".join(clean_text(text).split())
 
 
@@ -80,6 +82,8 @@ def shorten(text: str, limit: int) -> str:
 
 def columns(text: str) -> int:
     """How many terminal columns `text` takes: wide East Asian characters take two."""
+    if text.isascii():  # the common case, and a hot one when wrapping a long digest
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
@@ -108,7 +112,7 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
 def _wrap_pieces(text: str, room: int) -> list[str]:
     pieces: list[str] = []
     for word in re.split(r"( )", " ".join(text.split())):
-        if word and any(unicodedata.east_asian_width(c) in "WF" for c in word):
+        if word and not word.isascii() and any(unicodedata.east_asian_width(c) in "WF" for c in word):
             pieces.extend(_WIDE_PIECES.findall(word))
         elif len(word) > room > 0 and not word.startswith(("http://", "https://")):
             pieces.extend(word[start : start + room] for start in range(0, len(word), room))

@@ -110,6 +110,13 @@ _ITEM_COLUMNS = (
     "uid, url, title, summary, text, author, categories, site_name, published, first_seen, "
     "extracted, topics, regions, primary_region, evidence"
 )
+# What a digest needs of an item: its text only as far as a line of context reaches, and not
+# the tagger's evidence. Loading every full article made `show` over 10,000 items slow.
+TEXT_LEAD_CHARS = 1000
+_DIGEST_COLUMNS = (
+    f"uid, url, title, summary, substr(text, 1, {TEXT_LEAD_CHARS}), author, categories, site_name, "
+    "published, first_seen, extracted, topics, regions, primary_region, '[]'"
+)
 _FEED_NAMES = """
     (SELECT json_group_array(name) FROM (
         SELECT feeds.name FROM item_feeds JOIN feeds ON feeds.id = item_feeds.feed_id
@@ -201,11 +208,14 @@ class Store:
 
     def items_in(self, window: Window, *, new_only: bool = False) -> list[Item]:
         """Every item published in the window, newest first, each with all its feeds;
-        with `new_only`, only those no earlier issue included."""
+        with `new_only`, only those no earlier issue included.
+
+        For a digest: each item's text is only its first `TEXT_LEAD_CHARS` characters, and
+        its evidence is left out (`find_items` gives whole items)."""
         unsent = "AND NOT EXISTS (SELECT 1 FROM issue_items WHERE issue_items.url = items.url)"
         rows = self._db.execute(
             f"""
-            SELECT {_ITEM_COLUMNS}, {_FEED_NAMES} FROM items
+            SELECT {_DIGEST_COLUMNS}, {_FEED_NAMES} FROM items
             WHERE published >= ? AND published < ? {unsent if new_only else ""}
             ORDER BY published DESC, id DESC
             """,
@@ -599,7 +609,7 @@ def _item(row: sqlite3.Row | tuple[object, ...]) -> Item:
         evidence,
         feeds,
     ) = row
-    feed_names = tuple(json.loads(str(feeds))) if feeds else ()
+    feed_names = _strings(str(feeds)) if feeds else ()
     return Item(
         id=str(uid),
         url=str(url),
@@ -611,12 +621,23 @@ def _item(row: sqlite3.Row | tuple[object, ...]) -> Item:
         published=_time(str(published)),
         extracted=bool(extracted),
         tags=Tags(
-            topics=tuple(json.loads(str(topics))),
-            regions=tuple(Region(code, name) for code, name in json.loads(str(regions))),
+            topics=_strings(str(topics)),
+            regions=_regions(str(regions)),
             primary_region=str(primary_region) if primary_region else None,
             evidence=tuple(Evidence(*fields) for fields in json.loads(str(evidence))),
         ),
         author=str(author) if author else None,
-        categories=tuple(json.loads(str(categories))),
+        categories=_strings(str(categories)),
         site_name=str(site_name) if site_name else None,
     )
+
+
+# Topic, region, category and feed lists repeat from item to item: parse each distinct one once.
+@functools.lru_cache(maxsize=4096)
+def _strings(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _regions(text: str) -> tuple[Region, ...]:
+    return tuple(Region(code, name) for code, name in json.loads(text))
