@@ -19,13 +19,24 @@ import typer
 from rich.console import Console
 
 from digest import __version__
-from digest.errors import ConfigError, DigestError
+from digest.errors import ConfigError, DigestError, Terminated
 from digest.plaintext import one_line, shorten
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from digest.models import Digest, Feed, FeedList, FeedResult, Filters, Mail, RunReport, Tags, Window
+    from digest.models import (
+        Digest,
+        Feed,
+        FeedList,
+        FeedResult,
+        Filters,
+        Item,
+        Mail,
+        RunReport,
+        Tags,
+        Window,
+    )  # fmt: skip
     from digest.pipeline import Observer
     from digest.store import Store
 
@@ -332,7 +343,10 @@ def show(
     issue: Annotated[
         int | None,
         typer.Option(
-            "--issue", min=1, help="Print issue N again, exactly as it was sent (see `digest issues`)."
+            "--issue",
+            min=1,
+            max=2**63 - 1,  # SQLite's largest integer
+            help="Print issue N again, exactly as it was sent (see `digest issues`).",
         ),
     ] = None,
     lock_timeout: LockTimeoutOption = 60.0,
@@ -678,18 +692,36 @@ def _open_store(db: Path | None) -> Iterator[Store]:
 def _digest(store: Store, view: _View, feeds: Sequence[Feed], *, new_only: bool = False) -> Digest:
     """The digest of the window from the store; each feed as its last run left it."""
     from digest import compose  # noqa: PLC0415
+    from digest.models import Window  # noqa: PLC0415
     from digest.tagging import region_names  # noqa: PLC0415
 
     window = view.window()
-    items = store.items_in(window, new_only=new_only)
+    sent: list[Item] = []
+    if new_only:
+        window = _since_last_issue(store, view, window)
+        items = store.items_in(window, sent=False)
+        # What earlier issues told lately, so another outlet's later report of it is no news.
+        told = Window(window.start - timedelta(days=compose.SAME_STORY_DAYS), window.end)
+        sent = store.items_in(told, sent=True)
+    else:
+        items = store.items_in(window)
     before = store.items_in(compose.previous(window))  # for the trends
     codes = {r.code.split("-")[0] for item in (*items, *before) for r in item.tags.regions}
     codes |= {item.tags.primary_region for item in items if item.tags.primary_region}
     now = datetime.now(UTC)
     results = store.feed_results(feeds)
     return compose.compose(
-        items, results, window, view.filters, now, before=before, names=region_names(codes)
+        items, results, window, view.filters, now, before=before, names=region_names(codes), sent=sent
     )
+
+
+def _since_last_issue(store: Store, view: _View, window: Window) -> Window:
+    """A new issue reaches back to where the last one ended, if that is before the usual window
+    (a missed fortnight, a failed send), so that no story falls between two issues."""
+    last = store.last_issue()
+    if view.since is not None or last is None or last.window.end >= window.start:
+        return window
+    return dataclasses.replace(window, start=last.window.end)
 
 
 def _emit(digest: Digest, view: _View, *, must_finish: bool = False) -> None:
@@ -706,7 +738,10 @@ def _send(store: Store, digest: Digest, view: _View) -> None:
     number = store.next_issue()
     issue = dataclasses.replace(digest, issue=number, title=f"{digest.title} · issue {number}")
     _emit(issue, view, must_finish=True)
-    store.record_issue(issue, view.format.value, datetime.now(UTC))
+    # JSON carries every item; the newsletter layouts tell fewer (other headlines are capped),
+    # and what they leave out stays new for the next issue.
+    told = [item.url for item in issue.items] if view.format is Format.JSON else issue.told()
+    store.record_issue(issue, view.format.value, datetime.now(UTC), [*told, *issue.repeats])
 
 
 def _past_issue(path: Path, number: int) -> Digest:
@@ -723,8 +758,7 @@ def _write_stdout(text: str, *, must_finish: bool = False) -> None:
     if sys.stdout is None:
         raise DigestError("cannot write the digest: standard output is closed")
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_all(sys.stdout, text)
     except BrokenPipeError:
         _abandon_stdout()
         if must_finish:
@@ -736,6 +770,21 @@ def _write_stdout(text: str, *, must_finish: bool = False) -> None:
     except OSError as error:
         _abandon_stdout()
         raise DigestError(f"cannot write the digest ({error.strerror or error})") from None
+
+
+def _write_all(stream: TextIO, text: str) -> None:
+    """Write every byte or raise. A reader leaving mid-way can make a buffered stream's write
+    end short without an error; writing to the descriptor ourselves, nothing goes unnoticed."""
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, io.UnsupportedOperation):  # an in-memory stream, as tests use
+        stream.write(text)
+        stream.flush()
+        return
+    stream.flush()
+    remaining = memoryview(text.encode(stream.encoding or "utf-8", errors=stream.errors or "strict"))
+    while remaining:
+        remaining = remaining[os.write(descriptor, remaining) :]
 
 
 def _abandon_stdout() -> None:
@@ -866,12 +915,10 @@ class _ProgressDisplay:
         self._progress.advance(self._articles)
 
 
-class _Terminated(BaseException):
-    """SIGTERM, turned into an exception so that finished work is committed on the way out."""
-
-
 def _on_sigterm(signum: int, frame: object) -> None:
-    raise _Terminated
+    # Outside a fetch's event loop (which handles SIGTERM itself), as an exception, so that
+    # finished work is committed on the way out.
+    raise Terminated
 
 
 @contextlib.contextmanager
@@ -889,7 +936,7 @@ def _errors(verbose: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         stderr.print("interrupted; finished work is stored", markup=False)
         raise typer.Exit(Exit.INTERRUPTED) from None
-    except _Terminated:
+    except Terminated:
         stderr.print("terminated; finished work is stored", markup=False)
         raise typer.Exit(Exit.TERMINATED) from None
 

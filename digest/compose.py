@@ -69,9 +69,20 @@ def compose(
     *,
     before: Iterable[Item] = (),
     names: Mapping[str, str] | None = None,
+    sent: Iterable[Item] = (),
 ) -> Digest:
+    """The digest of `items`. `sent` are reports earlier issues told: a new report of one of
+    their stories (another outlet's, a day later) is left out and listed in `repeats`."""
     chosen = sorted((item for item in items if _wanted(item, filters)), key=_newest_first)
-    stories = same_stories(chosen)
+    sent_urls = {item.url for item in sent}
+    stories, repeats = [], []
+    for story in same_stories([*chosen, *sent]):
+        if sent_urls.isdisjoint(story.urls):
+            stories.append(story)
+        else:
+            repeats += [url for url in story.urls if url not in sent_urls]
+    if repeats:
+        chosen = [item for item in chosen if item.url not in set(repeats)]
     policy = [story for story in stories if story.item.tags.policy]
     earlier = same_stories(sorted((item for item in before if _wanted(item, filters)), key=_newest_first))
     region_names = _region_names(chosen, names or {})
@@ -102,6 +113,7 @@ def compose(
         ),
         daily=_daily(policy, window),
         attention=tuple(feed for feed in feeds if needs_attention(feed, now)),
+        repeats=tuple(repeats),
     )
 
 
@@ -186,7 +198,7 @@ def _story(group: list[Item]) -> Story:
     first = group[0]
     outlets = [name for item in group for name in (item.feeds or (item.feed,))]
     also = tuple(dict.fromkeys(name for name in outlets if name and name != first.feed))
-    return Story(item=first, line=line_of(first), also=also)
+    return Story(item=first, line=line_of(first), also=also, urls=tuple(item.url for item in group))
 
 
 def line_of(item: Item) -> str:

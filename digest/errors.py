@@ -33,3 +33,8 @@ class FetchError(DigestError):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: stop, keep finished work, exit 143. A BaseException, as
+    KeyboardInterrupt is, so that no `except Exception` swallows it."""

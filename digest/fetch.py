@@ -39,18 +39,29 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
-# Where a link from a public feed must never lead: this machine, the local network, and the
-# cloud metadata service (169.254.169.254, fd00:ec2::254), lest a feed make us its proxy.
+# Where a link from a public feed must never lead: this machine, the local networks, and the
+# cloud metadata services (169.254.169.254, 100.100.100.200, fd00:ec2::254), lest a feed make us
+# its proxy. Each is its own place: a feed on one may link within it, never into another.
 PRIVATE_NETWORKS = tuple(
     ipaddress.ip_network(network)
     for network in (
-        "0.0.0.0/8", "10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16",
-        "::/128", "::1/128", "fc00::/7", "fe80::/10",
+        "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+        "169.254.0.0/16", "0.0.0.0/8", "::1/128", "fc00::/7", "fe80::/10",
     )
 )  # fmt: skip
-_PUBLIC_ONLY = "digest.public_only"  # a request extension: refuse private addresses, redirects too
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # an IPv4 address in its last 32 bits
+_GUARD = "digest.link_guard"  # a request extension carrying a LinkGuard; redirects keep it
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PrivacyCheck = Callable[[str], Awaitable[str | None]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LinkGuard:
+    """Where a page request may go: public hosts, and `home`, the private network the feed
+    itself is on (None for a feed on a public host)."""
+
+    home: Network | None = None
 
 
 async def private_address(host: str) -> str | None:
@@ -67,10 +78,28 @@ async def private_address(host: str) -> str | None:
             return None
         addresses = [ipaddress.ip_address(str(entry[4][0]).split("%")[0]) for entry in found]
     for address in addresses:
-        plain = address.ipv4_mapped or address if isinstance(address, ipaddress.IPv6Address) else address
-        if any(plain in network for network in PRIVATE_NETWORKS):
+        plain = _plain_ipv4(address)
+        if not plain.is_global or plain.is_multicast:
             return str(address)
     return None
+
+
+def network_of(address: str) -> Network:
+    """The private network an address is in; an address outside them is a network of one."""
+    plain = _plain_ipv4(ipaddress.ip_address(address))
+    return next((net for net in PRIVATE_NETWORKS if plain in net), ipaddress.ip_network(plain))
+
+
+def _plain_ipv4(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, NAT64, Teredo), where it carries one:
+    `::ffff:127.0.0.1` and `64:ff9b::7f00:1` lead to this machine as surely as 127.0.0.1."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return address
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1] or address
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -145,17 +174,19 @@ class Fetcher:
         return self._private[host]
 
     async def _refuse_private(self, request: httpx.Request) -> None:
-        if request.extensions.get(_PUBLIC_ONLY) and (
-            address := await self.private_address_of(str(request.url))
-        ):
+        guard = request.extensions.get(_GUARD)
+        if guard is None:
+            return
+        address = await self.private_address_of(str(request.url))
+        if address and network_of(address) != guard.home:
             raise PrivateAddressError(f"not fetched: {request.url.host} is a private address ({address})")
 
     async def get_feed(self, url: str, validators: Validators | None = None) -> Download:
         return await self.get(url, accept=FEED_ACCEPT, max_bytes=FEED_MAX_BYTES, validators=validators)
 
-    async def get_page(self, url: str, *, public_only: bool = False) -> Download:
-        """An article page; with `public_only`, never from (or via) a private address."""
-        return await self.get(url, accept=PAGE_ACCEPT, max_bytes=PAGE_MAX_BYTES, public_only=public_only)
+    async def get_page(self, url: str, *, guard: LinkGuard | None = None) -> Download:
+        """An article page; with a `guard`, only from (and via) the places it allows."""
+        return await self.get(url, accept=PAGE_ACCEPT, max_bytes=PAGE_MAX_BYTES, guard=guard)
 
     async def get(
         self,
@@ -164,7 +195,7 @@ class Fetcher:
         accept: str,
         max_bytes: int,
         validators: Validators | None = None,
-        public_only: bool = False,
+        guard: LinkGuard | None = None,
     ) -> Download:
         """GET `url`; raise `FetchError` with a sentence for anything but 2xx or 304."""
         headers = {"Accept": accept, **_conditional_headers(validators)}
@@ -172,7 +203,7 @@ class Fetcher:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 async with self._host_slots[host], self._slots:
-                    download = await self._attempt(url, headers, max_bytes, public_only=public_only)
+                    download = await self._attempt(url, headers, max_bytes, guard=guard)
                 if (
                     download.not_modified
                     and "If-None-Match" not in headers
@@ -189,13 +220,13 @@ class Fetcher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(
-        self, url: str, headers: dict[str, str], max_bytes: int, *, public_only: bool
+        self, url: str, headers: dict[str, str], max_bytes: int, *, guard: LinkGuard | None
     ) -> Download:
         try:
             # One deadline for the whole exchange: httpx's own timeouts are per read, so a
             # server trickling one byte a second would otherwise never time out.
             async with asyncio.timeout(self.timeout):
-                extensions = {_PUBLIC_ONLY: public_only}
+                extensions = {_GUARD: guard}
                 async with self._client.stream(
                     "GET", url, headers=headers, extensions=extensions
                 ) as response:

@@ -248,6 +248,7 @@ class Story:
     item: Item
     line: str
     also: tuple[str, ...] = ()  # other outlets carrying the same story
+    urls: tuple[str, ...] = ()  # every report of it, the told one first
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +307,18 @@ class Digest:
     daily: tuple[tuple[date, int], ...] = ()  # policy stories per day over the window
     attention: tuple[FeedResult, ...] = ()  # feeds gone, moved, or failing for days: the footer
     issue: int | None = None  # its number, once it is an issue (sent with --new-only)
+    # New reports of stories an earlier issue told: left out, but counted as sent with this one.
+    repeats: tuple[str, ...] = ()
+
+    def told(self) -> tuple[str, ...]:
+        """The URLs of every report the newsletter layout tells (the JSON output has all items)."""
+        stories = [*self.other]
+        sections = list(self.sections)
+        while sections:
+            section = sections.pop()
+            stories += section.stories
+            sections += section.places
+        return tuple(url for story in stories for url in story.urls)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from digest.errors import FetchError
+from digest.errors import FetchError, Terminated
 from digest.extract import extract_article, start_pool, stop_pool
-from digest.fetch import Fetcher, PrivateAddressError
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -102,7 +103,30 @@ def run(
     tagger: Tagger,
     observer: Observer | None = None,
 ) -> RunReport:
-    return asyncio.run(_Run(store, options, tagger, observer or _Silent()).all(feeds))
+    return asyncio.run(_until_terminated(_Run(store, options, tagger, observer or _Silent()).all(feeds)))
+
+
+async def _until_terminated(run: Coroutine[None, None, RunReport]) -> RunReport:
+    """Run, but let SIGTERM cancel it the way asyncio lets Ctrl-C: at the next await, so that
+    the run's own clean-up (commit what is finished, stop the workers) happens on the way out."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(run)
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    loop.add_signal_handler(signal.SIGTERM, terminate)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if terminated:
+            raise Terminated from None
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 class _Run:
@@ -203,8 +227,9 @@ class _Run:
                 self.batch.add(sighting=self._sighting(entry, feed))
         fresh = [entry for entry in parsed.entries if entry.url not in known]
         # A feed the user put on a private address (an intranet, a test server) may link there.
-        public_only = await self.fetcher.private_address_of(feed.url) is None
-        outcomes = await asyncio.gather(*(self.one_entry(entry, feed, public_only) for entry in fresh))
+        feed_address = await self.fetcher.private_address_of(feed.url)
+        guard = LinkGuard(network_of(feed_address) if feed_address else None)
+        outcomes = await asyncio.gather(*(self.one_entry(entry, feed, guard) for entry in fresh))
         if refused := self.refused.get(feed.url):
             warnings = (
                 *warnings,
@@ -221,7 +246,7 @@ class _Run:
         )
         return result, download.validators
 
-    async def one_entry(self, entry: Entry, feed: Feed, public_only: bool = True) -> bool:
+    async def one_entry(self, entry: Entry, feed: Feed, guard: LinkGuard | None = None) -> bool:
         """Store one new entry; True if this feed was the first to bring it."""
         sighting = self._sighting(entry, feed)
         if (pending := self.in_flight.get(entry.url)) is not None:
@@ -232,21 +257,21 @@ class _Run:
         self.in_flight[entry.url] = done
         try:
             wanted = feed.extract and self.options.extract
-            article = await self._article(entry, feed, public_only) if wanted else None
+            article = await self._article(entry, feed, guard or LinkGuard()) if wanted else None
             self.batch.add(_item(entry, feed, article, self.now, self.tagger), sighting)
             self.stored_for[feed.url] += 1
         finally:
             done.set_result(None)
         return True
 
-    async def _article(self, entry: Entry, feed: Feed, public_only: bool) -> Article | None:
+    async def _article(self, entry: Entry, feed: Feed, guard: LinkGuard) -> Article | None:
         if not entry.url.startswith(("http://", "https://")):
             return None
         self.observer.article_started()
         article = None
         try:
             async with self.pages:
-                page = await self.fetcher.get_page(entry.url, public_only=public_only)
+                page = await self.fetcher.get_page(entry.url, guard=guard)
                 if _is_html(page.headers.get("content-type", "")):
                     article = await asyncio.wait_for(self._extract(page.body, page.url), EXTRACT_SECONDS)
         except PrivateAddressError:

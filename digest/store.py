@@ -206,17 +206,18 @@ class Store:
             known.update(url for (url,) in rows)
         return known
 
-    def items_in(self, window: Window, *, new_only: bool = False) -> list[Item]:
-        """Every item published in the window, newest first, each with all its feeds;
-        with `new_only`, only those no earlier issue included.
+    def items_in(self, window: Window, *, sent: bool | None = None) -> list[Item]:
+        """Every item published in the window, newest first, each with all its feeds; with
+        `sent` False only those no issue included yet, with True only those one did.
 
         For a digest: each item's text is only its first `TEXT_LEAD_CHARS` characters, and
         its evidence is left out (`find_items` gives whole items)."""
-        unsent = "AND NOT EXISTS (SELECT 1 FROM issue_items WHERE issue_items.url = items.url)"
+        issued = "EXISTS (SELECT 1 FROM issue_items WHERE issue_items.url = items.url)"
+        condition = "" if sent is None else f"AND {issued}" if sent else f"AND NOT {issued}"
         rows = self._db.execute(
             f"""
             SELECT {_DIGEST_COLUMNS}, {_FEED_NAMES} FROM items
-            WHERE published >= ? AND published < ? {unsent if new_only else ""}
+            WHERE published >= ? AND published < ? {condition}
             ORDER BY published DESC, id DESC
             """,
             (_iso(window.start), _iso(_ceil_second(window.end))),
@@ -339,6 +340,10 @@ class Store:
             for number, sent, start, end, fmt, items in rows
         ]
 
+    def last_issue(self) -> Issue | None:
+        issues = self.issues()
+        return issues[-1] if issues else None
+
     def issue(self, number: int) -> Digest | None:
         """An issue's digest exactly as it was composed when it was sent."""
         row = self._db.execute("SELECT digest FROM issues WHERE number = ?", (number,)).fetchone()
@@ -404,11 +409,12 @@ class Store:
             raise StoreError(f"{self.path}: cannot prune the store ({error})") from None
         return int(removed)
 
-    def record_issue(self, digest: Digest, fmt: str, sent_at: datetime) -> None:
-        """Keep a sent digest as issue `digest.issue`, and which items it included."""
+    def record_issue(self, digest: Digest, fmt: str, sent_at: datetime, urls: Iterable[str]) -> None:
+        """Keep a sent digest as issue `digest.issue`, and the URLs of the items it included."""
         if digest.issue is None:
             raise ValueError("only a numbered digest is an issue")
         archived = json.dumps(_plain(digest), ensure_ascii=False, separators=(",", ":"))
+        urls = list(dict.fromkeys(urls))
         try:
             with self._transaction():
                 self._db.execute(
@@ -416,18 +422,30 @@ class Store:
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         digest.issue, _iso(sent_at), _iso(digest.window.start), _iso(digest.window.end),
-                        fmt, len(digest.items), archived,
+                        fmt, len(urls) - len(digest.repeats), archived,
                     ),
                 )  # fmt: skip
                 self._db.executemany(
                     "INSERT OR IGNORE INTO issue_items (issue, url) VALUES (?, ?)",
-                    [(digest.issue, item.url) for item in digest.items],
+                    [(digest.issue, url) for url in urls],
                 )
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot record issue {digest.issue} ({error})") from None
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the connection is autocommit).
+
+        Everything from BEGIN on is inside the `try`: an exception a signal raises just after
+        BEGIN must not leave the transaction open."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
 
     def _ensure_feed(self, feed: Feed) -> None:
         self._db.execute(
@@ -500,21 +518,6 @@ def run_lock(db: Path, timeout: float) -> Iterator[None]:
         finally:
             handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the connection is autocommit)."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._db.execute("ROLLBACK" if kind else "COMMIT")
 
 
 def _plain(value: object) -> object:

@@ -155,3 +155,29 @@ def test_alike_headlines_about_different_places_or_parties_stay_apart() -> None:
             story(2, second, "Ledger", code=second_code, days_ago=0.5),
         ]
         assert len(same_stories(items)) == 2, (first, second)
+
+
+def test_a_later_report_of_a_story_an_earlier_issue_told_is_left_out() -> None:
+    told = story(
+        1, "SEC sues crypto exchange Northgate over unregistered securities", "Wire", days_ago=3, code="US"
+    )
+    later = story(2, "Northgate sued by SEC over unregistered securities", "Ledger", days_ago=2, code="US")
+    news = story(3, "Wyoming passes a stablecoin bill", "Ledger", days_ago=1, code="US-WY")
+
+    digest = compose([later, news], (), WINDOW, Filters(), NOW, sent=[told])
+
+    assert [item.id for item in digest.items] == ["i3"]
+    assert digest.repeats == (later.url,)
+    assert digest.told() == (news.url,)
+
+
+def test_told_lists_every_report_the_layout_shows() -> None:
+    words = ["bitcoin", "ether", "miners", "tokens", "fees", "chips", "banks", "funds", "bonds", "yields"]
+    items = [story(n, f"{words[n % 10]} {n} {words[n * 3 % 10]}", "Wire", days_ago=n / 10) for n in range(20)]
+    items += [story(100, "Hong Kong licenses two exchanges", code="HK")]
+
+    digest = compose(items, (), WINDOW, Filters(), NOW)
+
+    assert len(digest.items) == 21
+    assert len(digest.told()) == OTHER_HEADLINES + 1
+    assert items[-1].url in digest.told()

@@ -11,7 +11,7 @@ import pytest
 from conftest import WINDOW, FixtureServer, invoke, write_feeds
 
 from digest import fetch
-from digest.fetch import Fetcher, PrivateAddressError, private_address
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of, private_address
 
 
 @pytest.mark.parametrize(
@@ -28,6 +28,11 @@ from digest.fetch import Fetcher, PrivateAddressError, private_address
         ("[::1]", True),
         ("fd00:ec2::254", True),
         ("::ffff:127.0.0.1", True),  # IPv4 loopback in IPv6 clothing
+        ("64:ff9b::7f00:1", True),  # ... through NAT64
+        ("2002:7f00:1::", True),  # ... through 6to4
+        ("100.100.100.200", True),  # another cloud's metadata service, in 100.64/10
+        ("198.18.0.1", True),  # benchmarking networks are not the internet either
+        ("224.0.0.1", True),  # multicast
         ("localhost", True),  # a name is judged by what it resolves to
         ("172.32.0.1", False),
         ("8.8.8.8", False),
@@ -39,19 +44,28 @@ def test_private_addresses_are_recognised(host: str, private: bool) -> None:
     assert (asyncio.run(private_address(host)) is not None) is private
 
 
-async def _page(url: str, *, public_only: bool, fetcher: Fetcher | None = None) -> bytes:
+def test_a_private_feed_links_within_its_own_network_only() -> None:
+    home = network_of("127.0.0.1")
+
+    assert network_of("127.0.0.2") == home
+    assert network_of("::ffff:127.0.0.9") == home
+    assert network_of("169.254.169.254") != home  # not the metadata service
+    assert network_of("10.0.0.1") != home
+
+
+async def _page(url: str, *, guard: LinkGuard | None, fetcher: Fetcher | None = None) -> bytes:
     async with fetcher or Fetcher(timeout=5, concurrency=4) as client:
-        return (await client.get_page(url, public_only=public_only)).body
+        return (await client.get_page(url, guard=guard)).body
 
 
 def test_a_public_only_page_on_a_private_address_is_not_fetched(server: FixtureServer) -> None:
     url = server.add("/internal/admin", "secrets")
 
     with pytest.raises(PrivateAddressError, match="private address"):
-        asyncio.run(_page(url, public_only=True))
+        asyncio.run(_page(url, guard=LinkGuard()))
 
     assert server.requests_for("/internal/admin") == []
-    assert asyncio.run(_page(url, public_only=False)) == b"secrets"
+    assert asyncio.run(_page(url, guard=None)) == b"secrets"
 
 
 def test_a_redirect_to_a_private_address_is_refused_too(server: FixtureServer) -> None:
@@ -64,7 +78,7 @@ def test_a_redirect_to_a_private_address_is_refused_too(server: FixtureServer) -
 
     fetcher = Fetcher(timeout=5, concurrency=4, is_private=only_localhost_is_private)
     with pytest.raises(PrivateAddressError, match="localhost"):
-        asyncio.run(_page(hop, public_only=True, fetcher=fetcher))
+        asyncio.run(_page(hop, guard=LinkGuard(), fetcher=fetcher))
 
     assert [hit.path for hit in server.hits] == ["/story"]
 

@@ -131,4 +131,4 @@ def test_a_pruned_story_that_was_sent_is_not_sent_again(tmp_path: Path, env: dic
     # The feed brings the story back; it is stored again but stays out of the next issue.
     with Store.open(Path(env["DIGEST_DB"])) as store:
         store.save([dataclasses.replace(item, published=NOW)])
-        assert store.items_in(Window(NOW - timedelta(days=1), NOW + timedelta(days=1)), new_only=True) == []
+        assert store.items_in(Window(NOW - timedelta(days=1), NOW + timedelta(days=1)), sent=False) == []
