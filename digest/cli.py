@@ -287,7 +287,6 @@ def fetch(
     """Fetch every feed, extract and store new articles, then print the digest."""
     with _errors(verbose):
         from digest import pipeline  # noqa: PLC0415 - heavy imports only for the commands that need them
-        from digest.tagging import Tagger  # noqa: PLC0415
 
         feed_list = _feed_list(feeds, quiet=quiet)
         settings = feed_list.settings
@@ -309,10 +308,9 @@ def fetch(
             user_agent=settings.user_agent,
             deadline=_seconds(deadline, "--deadline") if deadline else settings.deadline,
         )
-        tagger = Tagger(feed_list.vocabulary)
         with _run_lock(db, lock_timeout), _open_store(db) as store:
             with _progress(len(feed_list.feeds), quiet=quiet) as observer:
-                report = pipeline.run(feed_list.feeds, store, options, tagger, observer)
+                report = pipeline.run(feed_list.feeds, store, options, feed_list.vocabulary, observer)
             _warn_about(report, verbose=verbose)
             if report.all_failed:
                 _fail("every feed failed; nothing was fetched", Exit.FAILURE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from rapidfuzz import fuzz, utils
@@ -121,11 +121,43 @@ def compose(
 class _Report:
     """Items found to report one event, earliest first, with what the next item is compared to."""
 
+    number: int  # reports are numbered in time order
     items: list[Item]
     title: str
     lead: str
-    names: set[str]
+    names: frozenset[str]
     outlets: set[str]
+
+
+@dataclass(slots=True)
+class _Recent:
+    """One region's reports, each filed under the names in its headline, in time order.
+
+    Two reports of one event name the same parties (one headline's names are a subset of the
+    other's), so an item is compared only with reports filed under one of its names: a few
+    among the thousands of a big window."""
+
+    by_name: defaultdict[str, list[_Report]] = field(default_factory=lambda: defaultdict(list))
+    nameless: list[_Report] = field(default_factory=list)
+    every: list[_Report] = field(default_factory=list)
+
+    def add(self, report: _Report) -> None:
+        self.every.append(report)
+        for name in report.names or ():
+            self.by_name[name].append(report)
+        if not report.names:
+            self.nameless.append(report)
+
+    def candidates(self, names: frozenset[str], since: datetime) -> list[_Report]:
+        """Reports begun since `since` that could tell the same event, latest first."""
+        shelves = [self.by_name.get(name, []) for name in names] + [self.nameless] if names else [self.every]
+        found: dict[int, _Report] = {}
+        for shelf in shelves:
+            for report in reversed(shelf):
+                if report.items[0].published < since:
+                    break  # shelves are in time order: none further back can match
+                found[report.number] = report
+        return [found[number] for number in sorted(found, reverse=True)]
 
 
 def same_stories(items: Sequence[Item]) -> list[Story]:
@@ -135,16 +167,17 @@ def same_stories(items: Sequence[Item]) -> list[Story]:
     reports: list[_Report] = []
     # Alike headlines about different places are different events (a reserve bill in Texas is
     # not New Hampshire's), so only reports with one primary region are ever compared.
-    by_region: defaultdict[str | None, list[_Report]] = defaultdict(list)
+    by_region: defaultdict[str | None, _Recent] = defaultdict(_Recent)
     for item in sorted(items, key=lambda item: item.published):
         title, lead = utils.default_process(item.title), utils.default_process(item.summary[:300])
-        names = _names(item.title)
-        candidates = by_region[item.tags.primary_region]
-        match = _earlier_report(item, title, lead, names, candidates)
+        names = frozenset(_names(item.title))
+        recent = by_region[item.tags.primary_region]
+        since = item.published - timedelta(days=SAME_STORY_DAYS)
+        match = _earlier_report(item, title, lead, names, recent.candidates(names, since))
         if match is None:
-            report = _Report([item], title, lead, names, _outlets(item))
+            report = _Report(len(reports), [item], title, lead, names, _outlets(item))
             reports.append(report)
-            candidates.append(report)
+            recent.add(report)
         else:
             match.items.append(item)
             match.outlets |= _outlets(item)
@@ -154,22 +187,20 @@ def same_stories(items: Sequence[Item]) -> list[Story]:
 
 
 def _earlier_report(
-    item: Item, title: str, lead: str, names: set[str], candidates: list[_Report]
+    item: Item, title: str, lead: str, names: frozenset[str], candidates: list[_Report]
 ) -> _Report | None:
-    """The report, among those started in the last few days, of the same event."""
-    for report in reversed(candidates):
-        if item.published - report.items[0].published > timedelta(days=SAME_STORY_DAYS):
-            return None  # reports are in time order: none further back can match
+    """The latest of the candidate reports that tells the same event, if one does."""
+    for report in candidates:
         # One outlet does not run one story twice: its items with one boilerplate summary are
-        # different stories.
-        if _outlets(item) & report.outlets:
+        # different stories. Names come next: cheaper than comparing words.
+        if _outlets(item) & report.outlets or not _same_names(names, report.names):
             continue
-        if _same(title, lead, report.title, report.lead) and _same_names(names, report.names):
+        if _same(title, lead, report.title, report.lead):
             return report
     return None
 
 
-def _same_names(names: set[str], other_names: set[str]) -> bool:
+def _same_names(names: frozenset[str], other_names: frozenset[str]) -> bool:
     """Alike headlines about different parties are different events: "SEC sues Coinbase" is
     not "SEC sues Binance"."""
     return not (names - other_names and other_names - names)
@@ -183,11 +214,13 @@ def _names(title: str) -> set[str]:
 
 
 def _same(title: str, lead: str, other_title: str, other_lead: str) -> bool:
-    titles = fuzz.token_set_ratio(title, other_title) if title and other_title else 0.0
+    """Alike headlines, or leads nearly the same under headlines at least half alike."""
+    titles = fuzz.token_set_ratio(title, other_title, score_cutoff=SAME_STORY_LEAD_TITLES) if title else 0.0
     if titles >= SAME_STORY_TITLES:
         return True
-    leads = fuzz.token_set_ratio(lead, other_lead) if len(lead) > 60 and len(other_lead) > 60 else 0.0
-    return leads >= SAME_STORY_LEADS and titles >= SAME_STORY_LEAD_TITLES
+    if titles < SAME_STORY_LEAD_TITLES or len(lead) <= 60 or len(other_lead) <= 60:
+        return False
+    return fuzz.token_set_ratio(lead, other_lead, score_cutoff=SAME_STORY_LEADS) >= SAME_STORY_LEADS
 
 
 def _outlets(item: Item) -> set[str]:

@@ -32,6 +32,12 @@ def start_pool(workers: int | None = None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
 
 
+def warm_up(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start every worker now (each imports nothing more: the fork server preloaded it)."""
+    for started in [pool.submit(os.getpid) for _ in range(workers)]:
+        started.result()
+
+
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop the pool now: queued pages are dropped and extractions still running are killed.
 

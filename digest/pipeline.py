@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 from collections import Counter, defaultdict
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from digest.errors import FetchError, Terminated
-from digest.extract import extract_article, start_pool, stop_pool
+from digest.extract import extract_article, start_pool, stop_pool, warm_up
 from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
@@ -27,6 +28,7 @@ from digest.models import (
     RunReport,
     Sighting,
     Validators,
+    Vocabulary,
     item_id,
 )
 from digest.parse import parse_feed
@@ -100,10 +102,10 @@ def run(
     feeds: Sequence[Feed],
     store: Store,
     options: RunOptions,
-    tagger: Tagger,
+    vocabulary: Vocabulary,
     observer: Observer | None = None,
 ) -> RunReport:
-    return asyncio.run(_until_terminated(_Run(store, options, tagger, observer or _Silent()).all(feeds)))
+    return asyncio.run(_until_terminated(_Run(store, options, vocabulary, observer or _Silent()).all(feeds)))
 
 
 async def _until_terminated(run: Coroutine[None, None, RunReport]) -> RunReport:
@@ -130,10 +132,10 @@ async def _until_terminated(run: Coroutine[None, None, RunReport]) -> RunReport:
 
 
 class _Run:
-    def __init__(self, store: Store, options: RunOptions, tagger: Tagger, observer: Observer) -> None:
+    def __init__(self, store: Store, options: RunOptions, vocabulary: Vocabulary, observer: Observer) -> None:
         self.store = store
         self.options = options
-        self.tagger = tagger
+        self.vocabulary = vocabulary
         self.observer = observer
         self.batch = _Batch(store)
         self.now = datetime.now(UTC)
@@ -141,6 +143,7 @@ class _Run:
         # it instead of downloading it again.
         self.in_flight: dict[str, asyncio.Future[None]] = {}
         self.pool: ProcessPoolExecutor | None = None
+        self.pool_ready: asyncio.Future[None] | None = None
         self.workers = os.cpu_count() or 1
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
         self.pages = asyncio.Semaphore(options.concurrency + 2 * self.workers)
@@ -188,6 +191,12 @@ class _Run:
                 results.append(task.result())
         return results, len(unfinished)
 
+    @functools.cached_property
+    def tagger(self) -> Tagger:
+        """Built at the first new story (a fraction of a second): a run where every feed
+        answers 304 never needs it."""
+        return Tagger(self.vocabulary)
+
     async def _flush_every(self, seconds: float) -> None:
         """Commit finished work on a clock too, so a slow straggler never holds back the rest."""
         while True:
@@ -227,6 +236,8 @@ class _Run:
                 self.batch.add(sighting=self._sighting(entry, feed))
         fresh = [entry for entry in parsed.entries if entry.url not in known]
         # A feed the user put on a private address (an intranet, a test server) may link there.
+        if fresh and feed.extract and self.options.extract:
+            self._start_extraction()
         feed_address = await self.fetcher.private_address_of(feed.url)
         guard = LinkGuard(network_of(feed_address) if feed_address else None)
         outcomes = await asyncio.gather(*(self.one_entry(entry, feed, guard) for entry in fresh))
@@ -285,9 +296,22 @@ class _Run:
         self.observer.article_done(article is not None)
         return article
 
-    async def _extract(self, html: bytes, url: str) -> Article | None:
-        if self.pool is None:
+    def _start_extraction(self) -> asyncio.Future[None]:
+        """The worker pool, started once, as soon as a feed has new stories to download.
+
+        Starting the workers blocks while the fork server imports trafilatura (most of a
+        second): that happens in a thread, while the first pages are still downloading."""
+        if self.pool_ready is None:
             self.pool = start_pool(self.workers)
+            self.pool_ready = asyncio.get_running_loop().run_in_executor(
+                None, warm_up, self.pool, self.workers
+            )
+            # Retrieved here, so that a pool stopped while starting logs nothing at exit.
+            self.pool_ready.add_done_callback(lambda started: started.cancelled() or started.exception())
+        return self.pool_ready
+
+    async def _extract(self, html: bytes, url: str) -> Article | None:
+        await self._start_extraction()
         return await asyncio.get_running_loop().run_in_executor(self.pool, extract_article, html, url)
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
