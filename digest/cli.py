@@ -591,7 +591,8 @@ def opml_import(
         existing: Sequence[Feed] = ()
         if target.exists():
             text = _read_text(target)
-            existing = config.parse(text, target).feeds
+            # A file with no [[feeds]] yet (only comments, say) is a fine place to start.
+            existing = config.parse(text, target).feeds if _lists_feeds(text) else ()
         added, duplicates = opml.merge(existing, incoming)
         if added:
             updated = opml.append_feeds(text, added, str(target))
@@ -623,6 +624,15 @@ def opml_export(
 
 
 _OPML_HEADER = "# Feeds for `digest`, imported from OPML. Each [[feeds]] has a unique name and url.\n"
+
+
+def _lists_feeds(text: str) -> bool:
+    import tomllib  # noqa: PLC0415
+
+    try:
+        return "feeds" in tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError:
+        return True  # let the feeds file's own check say what is wrong, and where
 
 
 def _read_text(path: Path) -> str:

@@ -549,3 +549,16 @@ def test_opml_export_then_import_keeps_names_and_urls(
     assert names_and_urls(list(config.load(created).feeds)) == names_and_urls(
         list(config.load(config.bundled_feeds()).feeds)
     )
+
+
+def test_opml_import_into_a_feeds_file_with_no_feeds_yet(tmp_path: Path, env: dict[str, str]) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text("# my feeds, to come\n[settings]\ndays = 7\n")
+    subscriptions = tmp_path / "subscriptions.opml"
+    subscriptions.write_bytes(NESTED)
+
+    done = invoke(["opml", "import", str(subscriptions), "--feeds", str(feeds)], env)
+
+    assert done.exit_code == 0, done.output
+    assert len(config.load(feeds).feeds) == 4
+    assert config.load(feeds).settings.days == 7
