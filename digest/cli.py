@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import io
 import os
 import signal
@@ -16,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
-from rich.console import Console
 
 from digest import __version__
 from digest.errors import ConfigError, DigestError, Terminated
 from digest.plaintext import one_line, shorten
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
 
     from digest.models import (
@@ -66,7 +67,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@functools.cache
+def stderr() -> Console:
+    """Progress, warnings and errors: made at the first word, since importing Rich takes a
+    tenth of a second that a quiet `show` need not pay."""
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def main() -> None:
@@ -436,6 +445,8 @@ def feeds_command(
         if chosen is Format.JSON:
             _write_stdout(health.as_json(report))
         elif chosen is Format.RICH:
+            from rich.console import Console  # noqa: PLC0415
+
             Console(highlight=False).print(health.rich(report))
         elif chosen is Format.TEXT:
             _write_stdout(health.text(report))
@@ -496,7 +507,7 @@ def prune(
             removed = store.prune(datetime.now(UTC) - timedelta(days=days))
             after = store.stats()
         if not quiet:
-            stderr.print(
+            stderr().print(
                 f"removed {removed} items older than {days} days; store {megabytes(before.bytes)} -> "
                 f"{megabytes(after.bytes)}, {after.items} items, {after.bytes_per_item:,} bytes per item",
                 markup=False,
@@ -522,7 +533,7 @@ def init(
             _write_atomically(target, config.bundled_feeds().read_text(encoding="utf-8"))
         except OSError as error:
             raise DigestError(f"{target}: cannot write the feeds file ({error.strerror or error})") from None
-        stderr.print(f"wrote {target}", markup=False)
+        stderr().print(f"wrote {target}", markup=False)
 
 
 @app.command()
@@ -552,7 +563,7 @@ def retag(
                     batch = []
             store.retag(batch)
         if not quiet:
-            stderr.print(f"retagged {count} items: {policy} about policy", markup=False)
+            stderr().print(f"retagged {count} items: {policy} about policy", markup=False)
 
 
 opml_app = typer.Typer(
@@ -600,8 +611,8 @@ def opml_import(
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(target, updated)
         for skipped in (*unusable, *duplicates):
-            stderr.print(f"skipped {skipped.name!r} ({skipped.url}): {skipped.reason}", markup=False)
-        stderr.print(
+            stderr().print(f"skipped {skipped.name!r} ({skipped.url}): {skipped.reason}", markup=False)
+        stderr().print(
             f"added {len(added)} feeds to {target}; skipped {len(unusable) + len(duplicates)}", markup=False
         )
 
@@ -660,7 +671,7 @@ def _feed_list(explicit: Path | None, *, quiet: bool) -> FeedList:
     path, bundled = config.locate(explicit, Path(platformdirs.user_config_dir("digest")))
     feed_list = config.load(path, bundled=bundled)
     if bundled and not quiet:
-        stderr.print(
+        stderr().print(
             "hint: using the bundled feeds list; create ./feeds.toml or pass --feeds to choose your own",
             markup=False,
         )
@@ -713,7 +724,7 @@ def _digest(store: Store, view: _View, feeds: Sequence[Feed], *, new_only: bool 
         sent = store.items_in(told, sent=True)
     else:
         items = store.items_in(window)
-    before = store.items_in(compose.previous(window))  # for the trends
+    before = store.items_in(compose.previous(window), policy_only=True)  # the trends count policy stories
     codes = {r.code.split("-")[0] for item in (*items, *before) for r in item.tags.regions}
     codes |= {item.tags.primary_region for item in items if item.tags.primary_region}
     now = datetime.now(UTC)
@@ -826,6 +837,8 @@ def _rendered(digest: Digest, view: _View) -> str:
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="--from/--to") from None
     if view.format is Format.RICH:
+        from rich.console import Console  # noqa: PLC0415
+
         from digest.render import rich  # noqa: PLC0415
 
         to_terminal = view.output is None and _is_terminal(sys.stdout)
@@ -872,7 +885,7 @@ def _warn_about(report: RunReport, *, verbose: bool) -> None:
     from digest.models import FeedStatus  # noqa: PLC0415
 
     if report.abandoned:
-        stderr.print(
+        stderr().print(
             f"warning: the run's deadline passed; {report.abandoned} unfinished feeds were abandoned "
             "and the digest holds what was finished",
             markup=False,
@@ -880,11 +893,11 @@ def _warn_about(report: RunReport, *, verbose: bool) -> None:
     for feed in report.feeds:
         where = f"feed {feed.name!r} ({feed.url})"
         if feed.status is FeedStatus.ERROR:
-            stderr.print(f"warning: {where}: {feed.error}", markup=False)
+            stderr().print(f"warning: {where}: {feed.error}", markup=False)
         for warning in feed.warnings:
-            stderr.print(f"warning: {where}: {warning}", markup=False)
+            stderr().print(f"warning: {where}: {warning}", markup=False)
     if verbose:
-        stderr.print(
+        stderr().print(
             f"{len(report.feeds)} feeds, {report.new_items} new items, "
             f"{report.articles_extracted} articles extracted, "
             f"{report.articles_not_extracted} kept the feed's text",
@@ -894,12 +907,12 @@ def _warn_about(report: RunReport, *, verbose: bool) -> None:
 
 @contextlib.contextmanager
 def _progress(feeds: int, *, quiet: bool) -> Iterator[Observer | None]:
-    if quiet or not stderr.is_terminal:
+    if quiet or not stderr().is_terminal:
         yield None
         return
     from rich.progress import Progress  # noqa: PLC0415
 
-    with Progress(console=stderr, transient=True) as progress:
+    with Progress(console=stderr(), transient=True) as progress:
         yield _ProgressDisplay(progress, feeds)
 
 
@@ -942,21 +955,21 @@ def _errors(verbose: bool) -> Iterator[None]:
         _report(error, verbose)
         raise typer.Exit(Exit.FAILURE) from None
     except KeyboardInterrupt:
-        stderr.print("interrupted; finished work is stored", markup=False)
+        stderr().print("interrupted; finished work is stored", markup=False)
         raise typer.Exit(Exit.INTERRUPTED) from None
     except Terminated:
-        stderr.print("terminated; finished work is stored", markup=False)
+        stderr().print("terminated; finished work is stored", markup=False)
         raise typer.Exit(Exit.TERMINATED) from None
 
 
 def _report(error: DigestError, verbose: bool) -> None:
     if verbose:
-        stderr.print_exception()
-    stderr.print(f"error: {error.message}", markup=False)
+        stderr().print_exception()
+    stderr().print(f"error: {error.message}", markup=False)
     if error.hint:
-        stderr.print(f"hint: {error.hint}", markup=False)
+        stderr().print(f"hint: {error.hint}", markup=False)
 
 
 def _fail(message: str, code: Exit) -> NoReturn:
-    stderr.print(f"error: {message}", markup=False)
+    stderr().print(f"error: {message}", markup=False)
     raise typer.Exit(code)

@@ -91,6 +91,8 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """Wrap at spaces to `width` columns; runs of wide characters (Chinese, Japanese, Korean
     have no spaces) may break between any two characters. A URL stays whole (a broken one no
     longer works); any other word too long for a line is cut into pieces that fit."""
+    if text.isascii() and indent.isascii():
+        return _wrap_ascii(text, width, indent)
     lines: list[str] = []
     margin = columns(indent)
     line, used = indent, margin
@@ -106,6 +108,31 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
         line, used = line + piece, used + size
     if line.strip():
         lines.append(line.rstrip())
+    return lines or [indent.rstrip()]
+
+
+def _wrap_ascii(text: str, width: int, indent: str) -> list[str]:
+    """`wrap` for ASCII, where a character is a column: the same lines, without measuring
+    every piece (a digest of thousands of stories wraps a lot of text)."""
+    lines: list[str] = []
+    margin = len(indent)
+    room = width - margin
+    words: list[str] = []  # on the current line
+    used = margin
+    for word in text.split():
+        if len(word) > room > 0 and not word.startswith(("http://", "https://")):
+            pieces = [word[start : start + room] for start in range(0, len(word), room)]
+        else:
+            pieces = [word]
+        for number, piece in enumerate(pieces):
+            gap = 1 if words and number == 0 else 0  # the pieces of a cut word join without one
+            if words and used + gap + len(piece) > width:
+                lines.append(indent + "".join(words))
+                words, used, gap = [], margin, 0
+            words.append(" " + piece if gap else piece)
+            used += gap + len(piece)
+    if words:
+        lines.append(indent + "".join(words))
     return lines or [indent.rstrip()]
 
 

@@ -206,14 +206,17 @@ class Store:
             known.update(url for (url,) in rows)
         return known
 
-    def items_in(self, window: Window, *, sent: bool | None = None) -> list[Item]:
+    def items_in(self, window: Window, *, sent: bool | None = None, policy_only: bool = False) -> list[Item]:
         """Every item published in the window, newest first, each with all its feeds; with
-        `sent` False only those no issue included yet, with True only those one did.
+        `sent` False only those no issue included yet, with True only those one did; with
+        `policy_only`, only items with a topic.
 
         For a digest: each item's text is only its first `TEXT_LEAD_CHARS` characters, and
         its evidence is left out (`find_items` gives whole items)."""
         issued = "EXISTS (SELECT 1 FROM issue_items WHERE issue_items.url = items.url)"
         condition = "" if sent is None else f"AND {issued}" if sent else f"AND NOT {issued}"
+        if policy_only:
+            condition += " AND topics != '[]'"
         rows = self._db.execute(
             f"""
             SELECT {_DIGEST_COLUMNS}, {_FEED_NAMES} FROM items

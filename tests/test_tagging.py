@@ -287,3 +287,14 @@ def test_a_person_joining_a_company_is_not_policy(tagger: Tagger) -> None:
         "At the exchange she will oversee compliance with CFTC rules and licensing in the US.",
     )
     assert not tags.policy
+
+
+def test_region_names_read_the_same_names_as_the_gazetteer_file() -> None:
+    import tomllib  # noqa: PLC0415
+
+    from digest.tagging.gazetteer import DATA  # noqa: PLC0415
+    from digest.tagging.names import _curated  # noqa: PLC0415
+
+    with (DATA / "places.toml").open("rb") as handle:
+        every = {place["code"]: place["name"] for place in tomllib.load(handle)["place"]}
+    assert _curated() == every
