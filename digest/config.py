@@ -206,7 +206,7 @@ def _feed(table: Any, index: int, header: int | None, source: _Source) -> Feed:
     url = table.get("url")
     if url is None:
         raise source.fail(f"feed {name!r} has no url", header)
-    if not isinstance(url, str) or not _is_web_url(url.strip()):
+    if not isinstance(url, str) or not is_web_url(url.strip()):
         raise source.fail(f"feed {name!r}: url must be an http or https URL, got {url!r}", line("url"))
     extract = table.get("extract", True)
     if not isinstance(extract, bool):
@@ -280,8 +280,9 @@ def _is_string_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
 
 
-def _is_web_url(url: str) -> bool:
-    if any(char.isspace() or not char.isprintable() for char in url):
+def is_web_url(url: str) -> bool:
+    """An http or https URL with a host, and nothing in it a URL cannot hold."""
+    if not url or any(char.isspace() or not char.isprintable() for char in url):
         return False
     try:
         parts = urlsplit(url)

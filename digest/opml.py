@@ -12,6 +12,7 @@ from email.utils import format_datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from digest.config import is_web_url
 from digest.errors import ConfigError
 from digest.models import Feed
 
@@ -145,7 +146,7 @@ def _outlines(body: ET.Element) -> tuple[list[OpmlFeed], list[Skipped]]:
         else:
             url = raw_url.strip()
             name = _label(outline, "title", "text")
-            if _is_web_url(url):
+            if is_web_url(url):
                 category = _category(folders, _attribute(outline, "category"))
                 feeds.append(OpmlFeed(name=name or url, url=url, category=category))
             else:
@@ -264,17 +265,6 @@ def _category(folders: str, attribute: str | None) -> str | None:
 def _one_line(text: str) -> str:
     """Control characters and line breaks become single spaces: names and comments are one line."""
     return " ".join(_LINE_BREAKING.sub(" ", text).split())
-
-
-def _is_web_url(url: str) -> bool:
-    # The same test the feeds file's own check applies, so an imported URL always loads.
-    if not url or any(char.isspace() or not char.isprintable() for char in url):
-        return False
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
 
 
 def _url_key(url: str) -> str:
