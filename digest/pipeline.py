@@ -235,29 +235,25 @@ class _Run:
             if entry.url in known:
                 self.batch.add(sighting=self._sighting(entry, feed))
         fresh = [entry for entry in parsed.entries if entry.url not in known]
-        # A feed the user put on a private address (an intranet, a test server) may link there.
         if fresh and feed.extract and self.options.extract:
             self._start_extraction()
+        # A feed the user put on a private network (an intranet, a test server) may link within it.
         feed_address = await self.fetcher.private_address_of(feed.url)
         guard = LinkGuard(network_of(feed_address) if feed_address else None)
         outcomes = await asyncio.gather(*(self.one_entry(entry, feed, guard) for entry in fresh))
         if refused := self.refused.get(feed.url):
-            warnings = (
-                *warnings,
+            warnings += (
                 f"{len(refused)} article links lead to private addresses and were not fetched "
                 f"(first: {refused[0]}); their stories keep the feed's text",
             )
         if download.moved_to:
-            warnings = (
-                *warnings,
-                f"moved permanently to {download.moved_to}; update its url in the feeds file",
-            )
+            warnings += (f"moved permanently to {download.moved_to}; update its url in the feeds file",)
         result = FeedResult(
             feed.name, feed.url, FeedStatus.OK, None, sum(outcomes), warnings, moved_to=download.moved_to
         )
         return result, download.validators
 
-    async def one_entry(self, entry: Entry, feed: Feed, guard: LinkGuard | None = None) -> bool:
+    async def one_entry(self, entry: Entry, feed: Feed, guard: LinkGuard) -> bool:
         """Store one new entry; True if this feed was the first to bring it."""
         sighting = self._sighting(entry, feed)
         if (pending := self.in_flight.get(entry.url)) is not None:
@@ -268,7 +264,7 @@ class _Run:
         self.in_flight[entry.url] = done
         try:
             wanted = feed.extract and self.options.extract
-            article = await self._article(entry, feed, guard or LinkGuard()) if wanted else None
+            article = await self._article(entry, feed, guard) if wanted else None
             self.batch.add(_item(entry, feed, article, self.now, self.tagger), sighting)
             self.stored_for[feed.url] += 1
         finally:
