@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from multiprocessing.context import BaseContext
@@ -17,16 +18,16 @@ from digest.plaintext import clean_text, columns, one_line
 MIN_ARTICLE_COLUMNS = 400
 
 
-def start_pool(workers: int | None = None) -> ProcessPoolExecutor:
+def start_pool(workers: int | None = None, preload: Sequence[str] = ()) -> ProcessPoolExecutor:
     """A process pool sized to the cores: extraction is CPU-bound and holds the GIL.
 
     Workers come from a fork server rather than a fork of this process: by now the event loop
     has resolver threads, and forking a threaded process can deadlock. The server imports
-    trafilatura once, so every worker starts with it loaded."""
+    trafilatura (and the modules in `preload`) once, so every worker starts with them loaded."""
     context: BaseContext
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload(["digest.extract", "trafilatura"])
+        server.set_forkserver_preload(["digest.extract", "trafilatura", *preload])
     else:
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from digest.errors import FetchError, Terminated
-from digest.extract import extract_article, start_pool, stop_pool, warm_up
+from digest.extract import start_pool, stop_pool, warm_up
 from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
@@ -27,6 +27,7 @@ from digest.models import (
     Item,
     RunReport,
     Sighting,
+    Tags,
     Validators,
     Vocabulary,
     item_id,
@@ -35,10 +36,10 @@ from digest.parse import parse_feed
 from digest.plaintext import shorten
 from digest.store import Store
 from digest.tagging import Tagger
+from digest.work import read_page, summary_of
 
 BATCH_SIZE = 25
 BATCH_SECONDS = 2.0
-SUMMARY_CHARS = 300
 # trafilatura needs ~0.1 s for a typical page; a page that takes this long is pathological,
 # and the story keeps its feed text rather than holding up the run.
 EXTRACT_SECONDS = 30.0
@@ -264,33 +265,39 @@ class _Run:
         self.in_flight[entry.url] = done
         try:
             wanted = feed.extract and self.options.extract
-            article = await self._article(entry, feed, guard) if wanted else None
-            self.batch.add(_item(entry, feed, article, self.now, self.tagger), sighting)
+            read = await self._article(entry, feed, guard) if wanted else None
+            if read is None:  # the feed's own text, tagged here
+                body = entry.content or entry.summary
+                read_tags = self.tagger.tag(entry.title, summary_of(entry.summary, body), body)
+                self.batch.add(_item(entry, feed, None, read_tags, self.now), sighting)
+            else:
+                self.batch.add(_item(entry, feed, *read, self.now), sighting)
             self.stored_for[feed.url] += 1
         finally:
             done.set_result(None)
         return True
 
-    async def _article(self, entry: Entry, feed: Feed, guard: LinkGuard) -> Article | None:
+    async def _article(self, entry: Entry, feed: Feed, guard: LinkGuard) -> tuple[Article, Tags] | None:
+        """The entry's article page, extracted and tagged in a worker; None keeps the feed's text."""
         if not entry.url.startswith(("http://", "https://")):
             return None
         self.observer.article_started()
-        article = None
+        read = None
         try:
             async with self.pages:
                 page = await self.fetcher.get_page(entry.url, guard=guard)
                 if _is_html(page.headers.get("content-type", "")):
-                    article = await asyncio.wait_for(self._extract(page.body, page.url), EXTRACT_SECONDS)
+                    read = await asyncio.wait_for(self._read(page.body, page.url, entry), EXTRACT_SECONDS)
         except PrivateAddressError:
             self.refused[feed.url].append(entry.url)
         except Exception:  # noqa: BLE001 - a page that fails to download or extract keeps its feed text
-            article = None
-        if article is None:
+            read = None
+        if read is None:
             self.not_extracted += 1
         else:
             self.extracted += 1
-        self.observer.article_done(article is not None)
-        return article
+        self.observer.article_done(read is not None)
+        return read
 
     def _start_extraction(self) -> asyncio.Future[None]:
         """The worker pool, started once, as soon as a feed has new stories to download.
@@ -298,7 +305,7 @@ class _Run:
         Starting the workers blocks while the fork server imports trafilatura (most of a
         second): that happens in a thread, while the first pages are still downloading."""
         if self.pool_ready is None:
-            self.pool = start_pool(self.workers)
+            self.pool = start_pool(self.workers, preload=["digest.work"])
             self.pool_ready = asyncio.get_running_loop().run_in_executor(
                 None, warm_up, self.pool, self.workers
             )
@@ -306,9 +313,11 @@ class _Run:
             self.pool_ready.add_done_callback(lambda started: started.cancelled() or started.exception())
         return self.pool_ready
 
-    async def _extract(self, html: bytes, url: str) -> Article | None:
+    async def _read(self, html: bytes, url: str, entry: Entry) -> tuple[Article, Tags] | None:
         await self._start_extraction()
-        return await asyncio.get_running_loop().run_in_executor(self.pool, extract_article, html, url)
+        return await asyncio.get_running_loop().run_in_executor(
+            self.pool, read_page, html, url, entry.title, entry.summary, self.vocabulary
+        )
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
         return Sighting(entry.url, feed.url, feed.name, entry.guid, self.now)
@@ -318,10 +327,9 @@ def _is_html(content_type: str) -> bool:
     return not content_type or "html" in content_type.lower()
 
 
-def _item(entry: Entry, feed: Feed, article: Article | None, now: datetime, tagger: Tagger) -> Item:
+def _item(entry: Entry, feed: Feed, article: Article | None, tags: Tags, now: datetime) -> Item:
     body = article.text if article else entry.content or entry.summary
-    summary = entry.summary or shorten(" ".join(body.split()), SUMMARY_CHARS)
-    tags = tagger.tag(entry.title, summary, body)
+    summary = summary_of(entry.summary, body)
     return Item(
         id=item_id(entry.url),
         url=entry.url,
