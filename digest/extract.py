@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from multiprocessing.context import BaseContext
@@ -33,9 +33,11 @@ def start_pool(workers: int | None = None, preload: Sequence[str] = ()) -> Proce
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
 
 
-def warm_up(pool: ProcessPoolExecutor, workers: int) -> None:
-    """Start every worker now (each imports nothing more: the fork server preloaded it)."""
-    for started in [pool.submit(os.getpid) for _ in range(workers)]:
+def warm_up(
+    pool: ProcessPoolExecutor, workers: int, task: Callable[..., object] = os.getpid, *arguments: object
+) -> None:
+    """Start every worker now, each running `task` once (building what its pages will need)."""
+    for started in [pool.submit(task, *arguments) for _ in range(workers)]:
         started.result()
 
 

@@ -36,7 +36,7 @@ from digest.parse import parse_feed
 from digest.plaintext import shorten
 from digest.store import Store
 from digest.tagging import Tagger
-from digest.work import read_page, summary_of
+from digest.work import prepare, read_page, summary_of
 
 BATCH_SIZE = 25
 BATCH_SECONDS = 2.0
@@ -302,12 +302,13 @@ class _Run:
     def _start_extraction(self) -> asyncio.Future[None]:
         """The worker pool, started once, as soon as a feed has new stories to download.
 
-        Starting the workers blocks while the fork server imports trafilatura (most of a
-        second): that happens in a thread, while the first pages are still downloading."""
+        Starting the workers blocks while the fork server imports trafilatura and each worker
+        builds its tagger (a second or so): that happens in a thread, while the first pages are
+        still downloading."""
         if self.pool_ready is None:
             self.pool = start_pool(self.workers, preload=["digest.work"])
             self.pool_ready = asyncio.get_running_loop().run_in_executor(
-                None, warm_up, self.pool, self.workers
+                None, warm_up, self.pool, self.workers, prepare, self.vocabulary
             )
             # Retrieved here, so that a pool stopped while starting logs nothing at exit.
             self.pool_ready.add_done_callback(lambda started: started.cancelled() or started.exception())

@@ -31,6 +31,11 @@ def summary_of(feed_summary: str, body: str) -> str:
     return feed_summary or shorten(" ".join(body.split()), SUMMARY_CHARS)
 
 
+def prepare(vocabulary: Vocabulary) -> None:
+    """Build the tagger before the first page comes (run once in each worker as it starts)."""
+    _tagger(vocabulary)
+
+
 @cache
 def _tagger(vocabulary: Vocabulary) -> Tagger:
     """Built once per worker, at its first page (the user's vocabulary comes with the page)."""
