@@ -18,6 +18,20 @@ from digest.plaintext import clean_text, columns, one_line
 MIN_ARTICLE_COLUMNS = 400
 
 
+_PRELOAD = ("digest.extract", "trafilatura")
+
+
+def start_fork_server(preload: Sequence[str] = ()) -> None:
+    """Start the fork server now: it imports trafilatura (most of a second) in its own process
+    while the feeds download, so the first worker starts at once. It costs the caller nothing
+    to wait for, and it ends with the process that started it."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver  # noqa: PLC0415
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload([*_PRELOAD, *preload])
+        forkserver.ensure_running()
+
+
 def start_pool(workers: int | None = None, preload: Sequence[str] = ()) -> ProcessPoolExecutor:
     """A process pool sized to the cores: extraction is CPU-bound and holds the GIL.
 
@@ -27,7 +41,7 @@ def start_pool(workers: int | None = None, preload: Sequence[str] = ()) -> Proce
     context: BaseContext
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload(["digest.extract", "trafilatura", *preload])
+        server.set_forkserver_preload([*_PRELOAD, *preload])
     else:
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from digest.errors import FetchError, Terminated
-from digest.extract import start_pool, stop_pool, warm_up
+from digest.extract import start_fork_server, start_pool, stop_pool, warm_up
 from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
@@ -43,6 +43,7 @@ BATCH_SECONDS = 2.0
 # trafilatura needs ~0.1 s for a typical page; a page that takes this long is pathological,
 # and the story keeps its feed text rather than holding up the run.
 EXTRACT_SECONDS = 30.0
+WORKER_MODULES = ("digest.work",)  # what the extraction workers run, imported before they start
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,8 @@ class _Run:
         self.refused: defaultdict[str, list[str]] = defaultdict(list)  # feed URL -> private links
 
     async def all(self, feeds: Sequence[Feed]) -> RunReport:
+        if self.options.extract and any(feed.extract for feed in feeds):
+            start_fork_server(WORKER_MODULES)
         try:
             async with self.fetcher:
                 flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS))
@@ -306,7 +309,7 @@ class _Run:
         builds its tagger (a second or so): that happens in a thread, while the first pages are
         still downloading."""
         if self.pool_ready is None:
-            self.pool = start_pool(self.workers, preload=["digest.work"])
+            self.pool = start_pool(self.workers, preload=WORKER_MODULES)
             self.pool_ready = asyncio.get_running_loop().run_in_executor(
                 None, warm_up, self.pool, self.workers, prepare, self.vocabulary
             )
