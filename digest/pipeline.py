@@ -43,7 +43,7 @@ BATCH_SECONDS = 2.0
 # trafilatura needs ~0.1 s for a typical page; a page that takes this long is pathological,
 # and the story keeps its feed text rather than holding up the run.
 EXTRACT_SECONDS = 30.0
-WORKER_MODULES = ("digest.work",)  # what the extraction workers run, imported before they start
+WORKER_MODULES = ("digest.work", "digest.work_ready")  # imported (and run) before a worker starts
 
 
 @dataclass(frozen=True, slots=True)
