@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import functools
 import io
+import math
 import os
 import signal
 import sys
@@ -222,28 +223,29 @@ def _moment(text: str, option: str, *, end_of_day: bool = False) -> datetime:
 
 
 def _days(text: str, option: str) -> int:
-    """An age in days: 180, 180d, or 26w."""
-    text = text.strip().lower()
-    scale = {"d": 1, "w": 7}.get(text[-1:], 0) if text else 0
-    number = text[:-1] if scale else text
-    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) * (scale or 1) <= 36500:
-        raise typer.BadParameter(f"{text!r} is not an age like 180d or 26w", param_hint=option)
-    return int(number) * (scale or 1)
+    """An age in whole days: 180, 180d, or 26w."""
+    days = _quantity(text, option, {"d": 1, "w": 7}, 36500, "an age like 180d or 26w")
+    if not days.is_integer():
+        raise typer.BadParameter(f"{text!r} is not a whole number of days", param_hint=option)
+    return int(days)
 
 
 def _seconds(text: str, option: str) -> float:
     """A duration: plain seconds, or a number with s, m or h."""
-    units = {"s": 1, "m": 60, "h": 3600}
+    return _quantity(text, option, {"s": 1, "m": 60, "h": 3600}, 86400, "a duration like 600, 90s, 10m or 1h")
+
+
+def _quantity(text: str, option: str, units: dict[str, int], largest: float, example: str) -> float:
+    """A positive number up to `largest`, with an optional unit letter (none: the unit of 1)."""
     text = text.strip().lower()
     scale = units.get(text[-1:], 0) if text else 0
-    number = text[:-1] if scale else text
     try:
-        seconds = float(number) * (scale or 1)
+        value = float(text[:-1] if scale else text) * (scale or 1)
     except ValueError:
-        seconds = -1
-    if not 0 < seconds <= 86400 or seconds != seconds:  # noqa: PLR0124 - NaN
-        raise typer.BadParameter(f"{text!r} is not a duration like 600, 90s, 10m or 1h", param_hint=option)
-    return seconds
+        value = math.nan
+    if not 0 < value <= largest:  # NaN fails this too
+        raise typer.BadParameter(f"{text!r} is not {example}", param_hint=option)
+    return value
 
 
 def _is_terminal(stream: TextIO | None) -> bool:

@@ -335,17 +335,13 @@ class Store:
         return int(self._db.execute("SELECT coalesce(max(number), 0) + 1 FROM issues").fetchone()[0])
 
     def issues(self) -> list[Issue]:
-        rows = self._db.execute(
-            "SELECT number, sent_at, window_start, window_end, format, items FROM issues ORDER BY number"
-        )
         return [
-            Issue(number, _time(sent), Window(_time(start), _time(end)), fmt, items)
-            for number, sent, start, end, fmt, items in rows
+            _issue(row) for row in self._db.execute(f"SELECT {_ISSUE_COLUMNS} FROM issues ORDER BY number")
         ]
 
     def last_issue(self) -> Issue | None:
-        issues = self.issues()
-        return issues[-1] if issues else None
+        row = self._db.execute(f"SELECT {_ISSUE_COLUMNS} FROM issues ORDER BY number DESC LIMIT 1").fetchone()
+        return _issue(row) if row else None
 
     def issue(self, number: int) -> Digest | None:
         """An issue's digest exactly as it was composed when it was sent."""
@@ -563,6 +559,14 @@ def _rebuilt(kind: Any, data: Any) -> Any:
 @functools.cache
 def _hints(kind: type) -> dict[str, Any]:
     return typing.get_type_hints(kind)
+
+
+_ISSUE_COLUMNS = "number, sent_at, window_start, window_end, format, items"
+
+
+def _issue(row: tuple[Any, ...]) -> Issue:
+    number, sent, start, end, fmt, items = row
+    return Issue(number, _time(sent), Window(_time(start), _time(end)), fmt, items)
 
 
 def _like_prefix(text: str) -> str:
