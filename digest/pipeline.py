@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import os
 import signal
@@ -12,10 +13,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from digest.errors import FetchError, Terminated
 from digest.extract import start_fork_server, start_pool, stop_pool, warm_up
-from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
+from digest.fetch import PER_HOST, Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -149,6 +151,9 @@ class _Run:
         self.workers = os.cpu_count() or 1
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
         self.pages = asyncio.Semaphore(options.concurrency + 2 * self.workers)
+        self.host_turns: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(PER_HOST)
+        )
         self.fetcher = Fetcher(
             timeout=options.timeout, concurrency=options.concurrency, user_agent=options.user_agent
         )
@@ -287,8 +292,13 @@ class _Run:
         self.observer.article_started()
         read = None
         try:
-            async with self.pages:
-                page = await self.fetcher.get_page(entry.url, guard=guard)
+            async with contextlib.AsyncExitStack() as held:
+                # A page waits for its host's turn before it takes a place among the pages in
+                # memory: pages queued behind one busy host would otherwise hold every place,
+                # and the other hosts' downloads would wait for nothing.
+                async with self.host_turns[urlsplit(entry.url).hostname or ""]:
+                    await held.enter_async_context(self.pages)
+                    page = await self.fetcher.get_page(entry.url, guard=guard)
                 if _is_html(page.headers.get("content-type", "")):
                     read = await asyncio.wait_for(self._read(page.body, page.url, entry), EXTRACT_SECONDS)
         except PrivateAddressError:

@@ -41,18 +41,32 @@ class Hit:
 
 
 class FixtureServer:
-    """Serves `routes` over real HTTP and records every request it was sent."""
+    """Serves `routes` over real HTTP on a loopback address and records every request it was
+    sent, and the connections they came on."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[Hit] = []
         self.peak = 0  # the most requests the server was answering at once
+        self.connections = 0  # connections opened to the server
+        self.open_connections = 0  # ... and not closed yet
         self._active = 0
         self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with server._lock:
+                    server.connections += 1
+                    server.open_connections += 1
+
+            def finish(self) -> None:
+                with server._lock:
+                    server.open_connections -= 1
+                super().finish()
 
             def do_GET(self) -> None:
                 with server._lock:
@@ -98,9 +112,9 @@ class FixtureServer:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = ThreadingHTTPServer((host, 0), Handler)
         self._httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self.base = f"http://{host}:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
 

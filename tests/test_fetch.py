@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -9,11 +10,15 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
+
+from digest import fetch
+from digest.fetch import PER_HOST
 
 CONTRACT_ITEM_KEYS = {
     "id",
@@ -346,6 +351,75 @@ def test_requests_to_one_host_are_bounded(
     assert result.exit_code == 0
     assert len(server.requests_for("/articles/a1.html")) == 12
     assert server.peak == peak
+
+
+@pytest.fixture
+def outlets() -> Iterator[list[FixtureServer]]:
+    """Six more servers, each on its own loopback address: six hosts, as far as the tool knows."""
+    servers = [FixtureServer(f"127.0.0.{n}") for n in range(2, 8)]
+    yield servers
+    for outlet in servers:
+        outlet.close()
+
+
+def test_a_busy_host_does_not_hold_back_the_other_hosts_pages(
+    server: FixtureServer, outlets: list[FixtureServer], tmp_path: Path, env: dict[str, str]
+) -> None:
+    # The slow outlet's feed is read first and brings 30 slow pages; the quick outlet's 4 pages
+    # must not queue behind them.
+    quick = outlets[0]
+    for outlet in (server, quick):
+        outlet.add_fixture_articles()
+    server.routes["/articles/a1.html"].delay = 0.4
+    feeds = {
+        "Slow": server.add("/many.xml", many_links_feed(server, 30)),
+        "Quick": quick.add("/many.xml", many_links_feed(quick, 4), delay=0.3),
+    }
+
+    result = invoke(["fetch", "--feeds", str(write_feeds(tmp_path / "feeds.toml", feeds)), *WINDOW], env)
+
+    assert result.exit_code == 0
+    slow_pages = sorted(hit.at for hit in server.requests_for("/articles/a1.html"))
+    quick_pages = [hit.at for hit in quick.requests_for("/articles/a1.html")]
+    assert (len(slow_pages), len(quick_pages)) == (30, 4)
+    assert max(quick_pages) < slow_pages[11]  # 4 at a time: the slow outlet's third round
+
+
+def test_each_host_keeps_its_connections_for_its_own_pages(
+    outlets: list[FixtureServer], tmp_path: Path, env: dict[str, str]
+) -> None:
+    # More hosts at work than requests at once: one pool of connections for every host would
+    # close one host's connections to open another's, and each page would pay a new connection.
+    feeds = {}
+    for number, outlet in enumerate(outlets):
+        outlet.add_fixture_articles()
+        outlet.routes["/articles/a1.html"].delay = 0.05
+        feeds[f"Outlet {number}"] = outlet.add("/many.xml", many_links_feed(outlet, 10))
+    feeds_file = write_feeds(tmp_path / "feeds.toml", feeds)
+
+    result = invoke(["fetch", "--feeds", str(feeds_file), "--concurrency", "8", *WINDOW], env)
+
+    assert result.exit_code == 0
+    assert [len(outlet.requests_for("/articles/a1.html")) for outlet in outlets] == [10] * 6
+    assert [outlet.connections <= PER_HOST for outlet in outlets] == [True] * 6
+
+
+def test_connections_to_hosts_no_longer_used_are_closed(
+    outlets: list[FixtureServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fetch, "OPEN_HOSTS", 2)
+    first, second, third = outlets[:3]
+
+    async def visit_in_turn() -> list[int]:
+        async with fetch.Fetcher(timeout=5, concurrency=4) as fetcher:
+            for outlet in (first, second, third):
+                await fetcher.get_page(outlet.add("/page.html", "<p>hello</p>"))
+            deadline = time.monotonic() + 5
+            while first.open_connections and time.monotonic() < deadline:  # noqa: ASYNC110
+                await asyncio.sleep(0.02)  # the server's own thread sees the close
+            return [outlet.open_connections for outlet in (first, second, third)]
+
+    assert asyncio.run(visit_in_turn()) == [0, 1, 1]
 
 
 def test_requests_say_who_is_asking(newsroom: Path, server: FixtureServer, env: dict[str, str]) -> None:
