@@ -422,6 +422,34 @@ def test_connections_to_hosts_no_longer_used_are_closed(
     assert asyncio.run(visit_in_turn()) == [0, 1, 1]
 
 
+def test_pages_keep_downloading_while_a_big_feed_is_parsed(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    # A run's feeds arrive together, and parsing a big one is seconds of pure Python. A page
+    # answered meanwhile is followed at once (here, its redirect), not once the parse is done.
+    server.add_fixture_articles()
+    server.add("/moved.html", status=301, headers={"Location": "/articles/a1.html"}, delay=0.3)
+    story = f"<item><title>Moved</title><link>{server.base}/moved.html</link></item>"
+    paragraph = "<p>The <b>council</b> met on <a href='/x'>Tuesday</a> about the <i>ledger</i> rules.</p>"
+    long_read = (
+        f"<item><title>Long read</title><description><![CDATA[{paragraph * 10_000}]]></description></item>"
+    )
+    feeds = {
+        "Quick": server.add(
+            "/quick.xml", f'<rss version="2.0"><channel><title>Q</title>{story}</channel></rss>'
+        ),
+        "Big": server.add(
+            "/big.xml", f'<rss version="2.0"><channel><title>B</title>{long_read}</channel></rss>', delay=0.2
+        ),
+    }
+
+    result = invoke(["fetch", "--feeds", str(write_feeds(tmp_path / "feeds.toml", feeds)), *WINDOW], env)
+
+    assert result.exit_code == 0
+    asked, followed = server.requests_for("/moved.html")[0], server.requests_for("/articles/a1.html")[0]
+    assert followed.at - asked.at < 0.8  # the redirect takes 0.3 s; the big feed's parse ~2 s
+
+
 def test_requests_say_who_is_asking(newsroom: Path, server: FixtureServer, env: dict[str, str]) -> None:
     fetch_json(newsroom, env)
 
