@@ -63,6 +63,7 @@ FORMATS = ("rich", "text", "markdown", "html", "json", "email")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 STORE_FEEDS = 40  # outlets in the big store
+JUDGED_FROM = 5.0  # seconds: the least bound against which the cold fetch's ratio is judged
 GROWN_DAYS = 56  # the store that `show` reads has grown for eight weeks: four windows
 
 
@@ -337,6 +338,10 @@ def fetch_rows(scale: Scale, workdir: Path, environment: dict[str, str]) -> list
     bound = max(network_bound, cpu_bound)
     cold, warm = fetched.cold, fetched.warm
     ratio = cold.seconds / bound
+    # Starting up (imports, the workers, the first feed's round trip) takes a second or so
+    # whatever the size of the run: against a small bound it says nothing about the pipeline.
+    judged = ratio <= 1.5 if bound >= JUDGED_FROM else None
+    unjudged = "" if judged is not None else f" (judged from a {JUDGED_FROM:g} s bound)"
     one_round = scale.latency * math.ceil(scale.feeds / concurrency)
     excess = warm.seconds - one_round
     tree = cold.tree
@@ -364,8 +369,8 @@ def fetch_rows(scale: Scale, workdir: Path, environment: dict[str, str]) -> list
             seconds(bound),
             f"max({seconds(network_bound)} net, {seconds(cpu_bound)} CPU)",
         ),
-        Row("cold fetch: wall time", seconds(cold.seconds), f"<= {seconds(1.5 * bound)}", ratio <= 1.5),
-        Row("cold fetch: wall / bound", f"{ratio:.2f}x", "<= 1.50x", ratio <= 1.5),
+        Row("cold fetch: wall time", seconds(cold.seconds), f"<= {seconds(1.5 * bound)}{unjudged}", judged),
+        Row("cold fetch: wall / bound", f"{ratio:.2f}x", f"<= 1.50x{unjudged}", judged),
         Row(
             "cold fetch: CPU, CLI + pool / others",
             f"{tree.main_cpu:.1f} + {tree.other_cpu:.1f} s / {max(0.0, others):.1f} s",

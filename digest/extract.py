@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from multiprocessing.context import BaseContext
@@ -18,30 +18,32 @@ from digest.plaintext import clean_text, columns, one_line
 MIN_ARTICLE_COLUMNS = 400
 
 
-_PRELOAD = ("digest.extract", "trafilatura")
+# What the fork server loads once for every worker: trafilatura, and digest.work (a worker's
+# task: extract, then tag) with the default vocabulary's tagger built (digest.work_ready).
+WORKER_MODULES = ("digest.extract", "trafilatura", "digest.work", "digest.work_ready")
 
 
-def start_fork_server(preload: Sequence[str] = ()) -> None:
-    """Start the fork server now: it imports trafilatura (most of a second) in its own process
-    while the feeds download, so the first worker starts at once. It costs the caller nothing
-    to wait for, and it ends with the process that started it."""
+def start_fork_server() -> None:
+    """Start the fork server now: it loads WORKER_MODULES (a second of CPU) in its own process
+    while this one goes on, so the first worker starts at once. It costs the caller nothing to
+    wait for, and it ends with the process that started it."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         from multiprocessing import forkserver  # noqa: PLC0415
 
-        multiprocessing.get_context("forkserver").set_forkserver_preload([*_PRELOAD, *preload])
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_MODULES))
         forkserver.ensure_running()
 
 
-def start_pool(workers: int | None = None, preload: Sequence[str] = ()) -> ProcessPoolExecutor:
+def start_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """A process pool sized to the cores: extraction is CPU-bound and holds the GIL.
 
     Workers come from a fork server rather than a fork of this process: by now the event loop
-    has resolver threads, and forking a threaded process can deadlock. The server imports
-    trafilatura (and the modules in `preload`) once, so every worker starts with them loaded."""
+    has resolver threads, and forking a threaded process can deadlock. The server loads
+    WORKER_MODULES once, so every worker starts with them loaded."""
     context: BaseContext
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload([*_PRELOAD, *preload])
+        server.set_forkserver_preload(list(WORKER_MODULES))
     else:
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)

@@ -45,7 +45,6 @@ BATCH_SECONDS = 2.0
 # trafilatura needs ~0.1 s for a typical page; a page that takes this long is pathological,
 # and the story keeps its feed text rather than holding up the run.
 EXTRACT_SECONDS = 30.0
-WORKER_MODULES = ("digest.work", "digest.work_ready")  # imported (and run) before a worker starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +168,7 @@ class _Run:
 
     async def all(self, feeds: Sequence[Feed]) -> RunReport:
         if self.options.extract and any(feed.extract for feed in feeds):
-            start_fork_server(WORKER_MODULES)
+            start_fork_server()
         try:
             async with self.fetcher:
                 flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS))
@@ -330,7 +329,7 @@ class _Run:
         builds its tagger (a second or so): that happens in a thread, while the first pages are
         still downloading."""
         if self.pool_ready is None:
-            self.pool = start_pool(self.workers, preload=WORKER_MODULES)
+            self.pool = start_pool(self.workers)
             self.pool_ready = asyncio.get_running_loop().run_in_executor(
                 None, warm_up, self.pool, self.workers, prepare, self.vocabulary
             )

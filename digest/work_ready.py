@@ -1,7 +1,27 @@
-"""Imported once by the workers' fork server: builds the tagger for the default vocabulary, so
-that every worker forked from it starts with one (half a second each, off the critical path)."""
+"""Imported once by the workers' fork server, so that every worker forked from it starts ready:
+the default vocabulary's tagger built (half a second), and trafilatura warmed up by one page
+(its first extraction loads tables and compiles patterns: 0.1-0.2 s more than the next)."""
 
+from digest.extract import extract_article
 from digest.models import Vocabulary
 from digest.work import prepare
 
+_SENTENCES = (
+    "The city council met on Tuesday to discuss draft rules for digital asset exchanges.",
+    "Officials said a public consultation would open next month and run for six weeks.",
+    "Several firms asked for more time to adapt their systems to the new reporting duties.",
+)
+_PAGE = (
+    "<html><head><title>Council weighs exchange rules</title>"
+    '<meta name="author" content="Desk">'
+    '<meta property="article:published_time" content="2026-01-01T09:00:00Z"></head><body>'
+    '<nav><a href="/">Home</a> <a href="/policy">Policy</a></nav><article>'
+    "<h1>Council weighs exchange rules</h1>"
+    + "".join(f"<p>{sentence}</p>" for sentence in _SENTENCES * 3)
+    + "</article><footer>Example News</footer></body></html>"
+)
+
 prepare(Vocabulary())
+# A short domain name (regulators' sites often have one: sec.gov, fca.org.uk) or an address
+# sends trafilatura to its table of domain suffixes: 10,000 of them, 0.2 s to load.
+extract_article(_PAGE.encode(), "https://www.fca.org.uk/news/council-weighs-exchange-rules")
