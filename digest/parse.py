@@ -58,12 +58,7 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str], now: dateti
     # feedparser resolves relative links against Content-Location, so give it the feed's URL.
     response_headers.setdefault("content-location", url)
     try:
-        # Its sanitizing and its resolving of links inside the entries' HTML are work for a
-        # reader of that HTML: we keep its text only (plaintext.html_to_text), and entry links
-        # are resolved against the feed's URL and xml:base either way.
-        parsed = feedparser.parse(
-            body, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
-        )
+        parsed = feedparser.parse(body, response_headers=response_headers, sanitize_html=False)
     except Exception as error:  # noqa: BLE001 - feedparser on hostile bytes may raise anything
         return ParsedFeed(title="", entries=(), problem=f"could not parse ({error!r})")
     entries: dict[str, Entry] = {}

@@ -145,17 +145,3 @@ def test_shorten_prefers_a_sentence_end() -> None:
     assert shorten(text, 60) == "The regulator set out its plan."
     assert shorten("word " * 30, 40).endswith("…")
     assert len(shorten("x" * 500, 100)) <= 101
-
-
-def test_relative_links_resolve_against_xml_base_and_the_feed_url() -> None:
-    atom = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://example.org/news/">
-    <title>T</title><entry><title>One</title><link href="story-1.html"/><id>one</id>
-    <updated>2026-11-20T10:00:00Z</updated></entry></feed>"""
-    rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
-    <item><title>Two</title><link>/a/story-2.html</link></item></channel></rss>"""
-    now = datetime(2026, 11, 26, tzinfo=UTC)
-
-    [one] = parse_feed(atom, url="http://example.org/feeds/atom.xml", headers={}, now=now).entries
-    [two] = parse_feed(rss, url="http://example.org/feeds/rss.xml", headers={}, now=now).entries
-
-    assert (one.url, two.url) == ("http://example.org/news/story-1.html", "http://example.org/a/story-2.html")
