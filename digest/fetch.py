@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import httpx
 
@@ -151,13 +152,15 @@ class Fetcher:
             lambda: asyncio.Semaphore(per_host)
         )
         tls = httpx.create_ssl_context()  # made once: loading the CA bundle takes ~20 ms
+        # Through a proxy (HTTPS_PROXY, ALL_PROXY ...: httpx reads them as urllib does) every
+        # connection goes to the proxy, and httpx's own pool serves; otherwise, a pool per host.
+        direct = not any(scheme in getproxies() for scheme in ("http", "https", "all"))
         self._client = httpx.AsyncClient(
             headers={"User-Agent": user_agent or USER_AGENT},
             timeout=httpx.Timeout(timeout),
             verify=tls,
-            # A mount, not the client's transport, so that proxies set in the environment
-            # (HTTPS_PROXY and the like) still take precedence.
-            mounts={"all://": _PoolPerHost(per_host, tls)},
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            mounts={"all://": _PoolPerHost(per_host, tls)} if direct else None,
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             # Runs before every request, each redirect included: a public page cannot bounce us
@@ -277,7 +280,9 @@ class _PoolPerHost(httpx.AsyncBaseTransport):
         self._busy: Counter[httpx.AsyncHTTPTransport] = Counter()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        pool = await self._pool_for(request.url)
+        pool, retired = self._pool_for(request.url)
+        if retired is not None:
+            await retired.aclose()
         self._busy[pool] += 1
         try:
             response = await pool.handle_async_request(request)
@@ -288,22 +293,24 @@ class _PoolPerHost(httpx.AsyncBaseTransport):
         response.stream = _Released(response.stream, lambda: self._busy.subtract((pool,)))
         return response
 
-    async def _pool_for(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
+    def _pool_for(self, url: httpx.URL) -> tuple[httpx.AsyncHTTPTransport, httpx.AsyncHTTPTransport | None]:
+        """The origin's pool, and the pool it retired to stay within OPEN_HOSTS (for the caller to
+        close). No await in here: requests arriving meanwhile must find the new pool in place."""
         origin = (url.raw_scheme, url.raw_host, url.port)
         if (pool := self._pools.get(origin)) is not None:
             self._pools.move_to_end(origin)
-            return pool
-        if len(self._pools) >= OPEN_HOSTS:
-            await self._close_one_idle()
+            return pool, None
+        retired = self._retire_one_idle() if len(self._pools) >= OPEN_HOSTS else None
         pool = self._pools[origin] = httpx.AsyncHTTPTransport(verify=self._tls, limits=self._limits)
-        return pool
+        return pool, retired
 
-    async def _close_one_idle(self) -> None:
+    def _retire_one_idle(self) -> httpx.AsyncHTTPTransport | None:
+        """The least recently used pool with no request under way, out of the table."""
         for origin, pool in self._pools.items():
             if not self._busy[pool]:
                 del self._pools[origin], self._busy[pool]
-                await pool.aclose()
-                return
+                return pool
+        return None
 
     async def aclose(self) -> None:
         pools, self._pools = list(self._pools.values()), OrderedDict()

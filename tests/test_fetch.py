@@ -404,22 +404,54 @@ def test_each_host_keeps_its_connections_for_its_own_pages(
     assert [outlet.connections <= PER_HOST for outlet in outlets] == [True] * 6
 
 
+def settled(servers: list[FixtureServer]) -> list[int]:
+    """Each server's open connections, once closes sent by the client have reached it."""
+    time.sleep(0.2)  # the servers' own threads see a close a moment after it is sent
+    return [outlet.open_connections for outlet in servers]
+
+
 def test_connections_to_hosts_no_longer_used_are_closed(
     outlets: list[FixtureServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Six hosts in turn, each with a feed's first four pages at once, and room for two.
     monkeypatch.setattr(fetch, "OPEN_HOSTS", 2)
-    first, second, third = outlets[:3]
+    pages = [outlet.add("/page.html", "<p>hello</p>", delay=0.1) for outlet in outlets]
 
-    async def visit_in_turn() -> list[int]:
+    async def visit_in_turn() -> tuple[list[int], list[int]]:
+        async with fetch.Fetcher(timeout=5, concurrency=16) as fetcher:
+            for page in pages:
+                await asyncio.gather(*(fetcher.get_page(f"{page}?n={n}") for n in range(4)))
+            while_open = await asyncio.to_thread(settled, outlets)
+        return while_open, await asyncio.to_thread(settled, outlets)
+
+    while_open, after = asyncio.run(visit_in_turn())
+
+    assert while_open == [0, 0, 0, 0, 4, 4]
+    assert after == [0] * 6
+    assert [outlet.connections for outlet in outlets] == [4] * 6
+
+
+def test_proxies_from_the_environment_are_used(
+    outlets: list[FixtureServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin, proxy = outlets[:2]
+    page = origin.add("/page.html", "<p>from the origin</p>")
+    proxy.add(page, "<p>through the proxy</p>")  # a proxy is asked for the whole URL
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+    async def get() -> bytes:
         async with fetch.Fetcher(timeout=5, concurrency=4) as fetcher:
-            for outlet in (first, second, third):
-                await fetcher.get_page(outlet.add("/page.html", "<p>hello</p>"))
-            deadline = time.monotonic() + 5
-            while first.open_connections and time.monotonic() < deadline:  # noqa: ASYNC110
-                await asyncio.sleep(0.02)  # the server's own thread sees the close
-            return [outlet.open_connections for outlet in (first, second, third)]
+            return (await fetcher.get_page(page)).body
 
-    assert asyncio.run(visit_in_turn()) == [0, 1, 1]
+    for variable in ("HTTP_PROXY", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(variable, proxy.base)
+        assert asyncio.run(get()) == b"<p>through the proxy</p>", variable
+        monkeypatch.delenv(variable)
+    monkeypatch.setenv("HTTP_PROXY", proxy.base)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.2")
+    assert asyncio.run(get()) == b"<p>from the origin</p>"
 
 
 def test_pages_keep_downloading_while_a_big_feed_is_parsed(
