@@ -6,13 +6,15 @@ import asyncio
 import contextlib
 import functools
 import os
+import queue
 import signal
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Coroutine, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from digest.errors import FetchError, Terminated
@@ -39,6 +41,8 @@ from digest.plaintext import shorten
 from digest.store import Store
 from digest.tagging import Tagger
 from digest.work import prepare, read_page, summary_of
+
+T = TypeVar("T")
 
 BATCH_SIZE = 25
 BATCH_SECONDS = 2.0
@@ -148,12 +152,8 @@ class _Run:
         self.pool: ProcessPoolExecutor | None = None
         self.pool_ready: asyncio.Future[None] | None = None
         self.workers = os.cpu_count() or 1
+        self.beside = _BesideTheLoop()
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
-        # Feeds are parsed in a thread of their own. Not for parallelism (feedparser is pure
-        # Python and holds the GIL) but for the event loop: the feeds of a run arrive together,
-        # and parsed on the loop they would hold back every page download for a second or
-        # more while the workers wait; in a thread, the GIL switches between the two every 5 ms.
-        self.parser = ThreadPoolExecutor(1, thread_name_prefix="digest-parse")
         self.pages = asyncio.Semaphore(options.concurrency + 2 * self.workers)
         self.host_turns: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(PER_HOST)
@@ -179,7 +179,7 @@ class _Run:
         finally:
             # Finished work is kept whatever stopped the run.
             self.batch.flush()
-            self.parser.shutdown(wait=False, cancel_futures=True)
+            self.beside.stop()
             if self.pool is not None:
                 stop_pool(self.pool)
         return RunReport(tuple(results), self.extracted, self.not_extracted, abandoned)
@@ -204,6 +204,9 @@ class _Run:
             else:
                 results.append(task.result())
         return results, len(unfinished)
+
+    def _tag(self, title: str, summary: str, body: str) -> Tags:
+        return self.tagger.tag(title, summary, body)
 
     @functools.cached_property
     def tagger(self) -> Tagger:
@@ -238,11 +241,10 @@ class _Run:
                 FeedResult(feed.name, feed.url, FeedStatus.NOT_MODIFIED, moved_to=download.moved_to),
                 download.validators,
             )
-        parsed = await asyncio.get_running_loop().run_in_executor(
-            self.parser,
+        parsed = await self.beside.run(
             functools.partial(
                 parse_feed, download.body, url=download.url, headers=download.headers, now=self.now
-            ),
+            )
         )
         if parsed.problem and not parsed.entries:
             raise FetchError(f"not a feed: {shorten(parsed.problem, 160)}")
@@ -286,7 +288,9 @@ class _Run:
             read = await self._article(entry, feed, guard) if wanted else None
             if read is None:  # the feed's own text, tagged here
                 body = entry.content or entry.summary
-                read_tags = self.tagger.tag(entry.title, summary_of(entry.summary, body), body)
+                read_tags = await self.beside.run(
+                    functools.partial(self._tag, entry.title, summary_of(entry.summary, body), body)
+                )
                 self.batch.add(_item(entry, feed, None, read_tags, self.now), sighting)
             else:
                 self.batch.add(_item(entry, feed, *read, self.now), sighting)
@@ -345,6 +349,53 @@ class _Run:
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
         return Sighting(entry.url, feed.url, feed.name, entry.guid, self.now)
+
+
+class _BesideTheLoop:
+    """One daemon thread for the CPU work that stays in the run's own process: parsing feeds,
+    and tagging the stories that keep their feed's text.
+
+    Not for parallelism (it is pure Python and holds the GIL) but for the event loop: a run's
+    feeds arrive together, and on the loop this work would hold back every page download for a
+    second or more while the workers wait; beside it, the GIL switches between the two every
+    5 ms. A daemon, so that an interrupted run exits without waiting for a big feed's parse."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        threading.Thread(target=self._work, name="digest-beside-the-loop", daemon=True).start()
+
+    async def run(self, work: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[T] = loop.create_future()
+
+        def job() -> None:
+            settle: Callable[[], None]
+            try:
+                settle = functools.partial(_succeed, done, work())
+            except BaseException as error:  # noqa: BLE001 - handed to the awaiting task
+                settle = functools.partial(_fail, done, error)
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+                loop.call_soon_threadsafe(settle)
+
+        self._jobs.put(job)
+        return await done
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            job()
+
+
+def _succeed(done: asyncio.Future[T], result: T) -> None:
+    if not done.cancelled():
+        done.set_result(result)
+
+
+def _fail(done: asyncio.Future[T], error: BaseException) -> None:
+    if not done.cancelled():
+        done.set_exception(error)
 
 
 def _is_html(content_type: str) -> bool:

@@ -2,6 +2,7 @@
 the default vocabulary's tagger built (half a second), and trafilatura warmed up by one page
 (its first extraction loads tables and compiles patterns: 0.1-0.2 s more than the next)."""
 
+import contextlib
 import gc
 
 from digest.extract import extract_article
@@ -26,7 +27,9 @@ _PAGE = (
 prepare(Vocabulary())
 # A short domain name (regulators' sites often have one: sec.gov, fca.org.uk) or an address
 # sends trafilatura to its table of domain suffixes: 10,000 of them, 0.2 s to load.
-extract_article(_PAGE.encode(), "https://www.fca.org.uk/news/council-weighs-exchange-rules")
+# Only a head start: whatever goes wrong here must not stop the fork server.
+with contextlib.suppress(Exception):
+    extract_article(_PAGE.encode(), "https://www.fca.org.uk/news/council-weighs-exchange-rules")
 # All of the above lives as long as the workers do. Frozen, it is never walked by the garbage
 # collector, whose writes to every object would make each worker copy the pages it shares with
 # the server: half the page faults of a worker's first 150 pages (10,800 -> 5,900).
