@@ -210,8 +210,8 @@ class _Run:
 
     @functools.cached_property
     def tagger(self) -> Tagger:
-        """Built at the first new story (a fraction of a second): a run where every feed
-        answers 304 never needs it."""
+        """Built beside the loop at the first story kept with its feed's text (a fraction of a
+        second): a run where every page is extracted, or every feed answers 304, never needs it."""
         return Tagger(self.vocabulary)
 
     async def _flush_every(self, seconds: float) -> None:
@@ -286,7 +286,7 @@ class _Run:
         try:
             wanted = feed.extract and self.options.extract
             read = await self._article(entry, feed, guard) if wanted else None
-            if read is None:  # the feed's own text, tagged here
+            if read is None:  # the feed's own text, tagged in this process
                 body = entry.content or entry.summary
                 read_tags = await self.beside.run(
                     functools.partial(self._tag, entry.title, summary_of(entry.summary, body), body)
