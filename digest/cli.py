@@ -7,7 +7,6 @@ import dataclasses
 import functools
 import io
 import math
-import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -532,7 +531,7 @@ def init(
             _fail(f"{target} already exists; pass --force to overwrite it", Exit.USAGE)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, config.bundled_feeds().read_text(encoding="utf-8"))
+            _write_file(target, config.bundled_feeds().read_text(encoding="utf-8"), "the feeds file")
         except OSError as error:
             raise DigestError(f"{target}: cannot write the feeds file ({error.strerror or error})") from None
         stderr().print(f"wrote {target}", markup=False)
@@ -611,7 +610,7 @@ def opml_import(
             updated = opml.append_feeds(text, added, str(target))
             config.parse(updated, target)  # every rule of the feeds file holds before it is written
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, updated)
+            _write_file(target, updated, "the feeds file")
         for skipped in (*unusable, *duplicates):
             stderr().print(f"skipped {skipped.name!r} ({skipped.url}): {skipped.reason}", markup=False)
         stderr().print(
@@ -631,7 +630,7 @@ def opml_export(
 
         document = opml.write_opml(_feed_list(feeds, quiet=True).feeds, "digest feeds")
         if output is not None:
-            _write_atomically(output, document)
+            _write_file(output, document, "the OPML list")
         else:
             _write_stdout(document)
 
@@ -748,7 +747,7 @@ def _since_last_issue(store: Store, view: _View, window: Window) -> Window:
 def _emit(digest: Digest, view: _View, *, must_finish: bool = False) -> None:
     text = _rendered(digest, view)
     if view.output is not None:
-        _write_atomically(view.output, text)
+        _write_file(view.output, text)
     else:
         _write_stdout(text, must_finish=must_finish)
 
@@ -776,42 +775,17 @@ def _past_issue(path: Path, number: int) -> Digest:
 
 
 def _write_stdout(text: str, *, must_finish: bool = False) -> None:
-    if sys.stdout is None:
-        raise DigestError("cannot write the digest: standard output is closed")
+    from digest import output  # noqa: PLC0415
+
     try:
-        _write_all(sys.stdout, text)
+        output.write_stdout(text)
     except BrokenPipeError:
-        _abandon_stdout()
         if must_finish:
             raise DigestError(
                 "the reader closed the pipe before the digest was fully written; no issue was recorded"
             ) from None
         # The reader (`head`, a closed pager) went away: not an error worth a traceback.
         raise typer.Exit(Exit.OK) from None
-    except OSError as error:
-        _abandon_stdout()
-        raise DigestError(f"cannot write the digest ({error.strerror or error})") from None
-
-
-def _write_all(stream: TextIO, text: str) -> None:
-    """Write every byte or raise. A reader leaving mid-way can make a buffered stream's write
-    end short without an error; writing to the descriptor ourselves, nothing goes unnoticed."""
-    try:
-        descriptor = stream.fileno()
-    except (AttributeError, io.UnsupportedOperation):  # an in-memory stream, as tests use
-        stream.write(text)
-        stream.flush()
-        return
-    stream.flush()
-    remaining = memoryview(text.encode(stream.encoding or "utf-8", errors=stream.errors or "strict"))
-    while remaining:
-        remaining = remaining[os.write(descriptor, remaining) :]
-
-
-def _abandon_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _rendered(digest: Digest, view: _View) -> str:
@@ -858,29 +832,10 @@ def _rendered(digest: Digest, view: _View) -> str:
     return text.render(digest)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers of `path` see the old digest or the new one, never half of one.
+def _write_file(path: Path, text: str, what: str = "the digest") -> None:
+    from digest import output  # noqa: PLC0415
 
-    The file keeps its mode (or gets the umask's), and a symlink keeps pointing at it."""
-    target = path.resolve()
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        temporary.chmod(mode)  # os.open's mode is itself filtered by the umask
-        temporary.replace(target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise DigestError(f"{path}: cannot write the digest ({error.strerror or error})") from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+    output.write_path(path, text, what=what)
 
 
 def _warn_about(report: RunReport, *, verbose: bool) -> None:

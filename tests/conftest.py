@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -144,6 +145,26 @@ class FixtureServer:
         self._httpd.server_close()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def null_device_survives() -> Iterator[None]:
+    """The suite runs as root on shared machines: renaming a file over /dev/null would replace
+    the device for every program on the machine. Checked once every test has run."""
+    yield
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode), f"{os.devnull} is no longer a character device"
+
+
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own HOME and XDG directories: nothing writes to the real home."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    for name in ("DIGEST_FEEDS", "DIGEST_DB", "DIGEST_PAGER", "PAGER", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
 @pytest.fixture
 def server() -> Iterator[FixtureServer]:
     fixture = FixtureServer()
@@ -174,11 +195,16 @@ def invoke(args: list[str], env: dict[str, str]) -> Result:
     return CliRunner().invoke(app, args, env=env, catch_exceptions=False)
 
 
+def subprocess_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment of a real `digest` process: PATH, the test's own HOME, and `env`."""
+    return {"PATH": os.environ.get("PATH", ""), "HOME": os.environ["HOME"]} | env
+
+
 def run_digest(
     args: list[str], env: dict[str, str], cwd: Path | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[bytes]:
     """The real program in a real subprocess: for streams, pipes and exit codes."""
-    full_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")} | env
+    full_env = subprocess_env(env)
     return subprocess.run(
         [sys.executable, "-m", "digest", *args],
         env=full_env,

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
+from conftest import WINDOW, FixtureServer, invoke, run_digest, subprocess_env, write_feeds
 
 from digest import __version__, config
 
@@ -100,7 +100,7 @@ def test_progress_is_drawn_only_on_a_terminal_and_never_on_stdout(
     server.add_fixture_articles()
     feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
     leader, follower = pty.openpty()
-    full_env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TERM": "xterm-256color"} | env
+    full_env = subprocess_env(env) | {"TERM": "xterm-256color"}
     with subprocess.Popen(
         [sys.executable, "-m", "digest", "fetch", "--feeds", str(feeds), "--format", "json", *WINDOW],
         stdout=subprocess.PIPE,
@@ -130,7 +130,7 @@ def test_quiet_draws_no_progress_even_on_a_terminal(
 ) -> None:
     feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
     leader, follower = pty.openpty()
-    full_env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env
+    full_env = subprocess_env(env)
     with subprocess.Popen(
         [sys.executable, "-m", "digest", "fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW],
         stdout=subprocess.PIPE,
@@ -167,7 +167,7 @@ def test_a_full_disk_is_one_error_line(server: FixtureServer, tmp_path: Path, en
     with Path("/dev/full").open("wb") as full:
         done = subprocess.run(
             [sys.executable, "-m", "digest", "show", "--feeds", str(feeds), *WINDOW],
-            env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env,
+            env=subprocess_env(env),
             stdout=full,
             stderr=subprocess.PIPE,
             check=False,
@@ -198,7 +198,7 @@ def test_output_file_keeps_its_mode_and_symlink(
 
 def test_head_closing_the_pipe_is_quiet(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
     feeds = stored_digest(server, tmp_path, env)
-    full_env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env
+    full_env = subprocess_env(env)
     show = subprocess.Popen(
         [sys.executable, "-m", "digest", "show", "--feeds", str(feeds), *WINDOW],
         env=full_env,

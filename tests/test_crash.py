@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import WINDOW, FixtureServer, run_digest, write_feeds
+from conftest import WINDOW, FixtureServer, run_digest, subprocess_env, write_feeds
 
 from digest.store import MIGRATIONS
 
@@ -117,7 +117,7 @@ def test_a_killed_run_loses_nothing_committed_and_the_next_run_finishes_the_rest
     args = ["fetch", "-q", "--feeds", str(feeds), "--lock-timeout", "1", *WINDOW]
     run = subprocess.Popen(
         [sys.executable, "-m", "digest", *args],
-        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env,
+        env=subprocess_env(env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own group, killed whole as cron or systemd would

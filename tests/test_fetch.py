@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
+from conftest import WINDOW, FixtureServer, invoke, run_digest, subprocess_env, write_feeds
 
 from digest import fetch
 from digest.fetch import PER_HOST
@@ -527,7 +527,7 @@ def test_items_are_committed_while_the_run_goes_on(
     server.routes["/articles/a8.html"].delay = 8  # one straggler holds the run open
     with subprocess.Popen(
         [sys.executable, "-m", "digest", "fetch", "-q", "--feeds", str(newsroom), *WINDOW],
-        env={"PATH": os.environ["PATH"], "HOME": str(newsroom.parent)} | env,
+        env=subprocess_env(env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     ) as process:

@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
+from conftest import WINDOW, FixtureServer, invoke, run_digest, subprocess_env, write_feeds
 
 from digest.models import Item, item_id
 from digest.store import Store
@@ -103,7 +103,7 @@ def test_a_broken_pipe_records_no_issue(server: FixtureServer, tmp_path: Path, e
     feeds = fetched(server, tmp_path, env)
     reader_gone = subprocess.Popen(
         [sys.executable, "-m", "digest", "show", "--new-only", "--feeds", str(feeds), *WINDOW],
-        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env,
+        env=subprocess_env(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -177,7 +177,7 @@ def test_a_reader_leaving_mid_way_records_no_issue(tmp_path: Path, env: dict[str
     feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": "https://wire.example/rss"})
     show = subprocess.Popen(
         [sys.executable, "-m", "digest", "show", "--new-only", "--feeds", str(feeds), "--format", "json"],
-        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env,
+        env=subprocess_env(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

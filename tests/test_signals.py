@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -11,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import WINDOW, FixtureServer, write_feeds
+from conftest import WINDOW, FixtureServer, subprocess_env, write_feeds
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -23,7 +22,7 @@ def test_a_signal_stops_the_run_and_keeps_what_was_finished(
     feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
     run = subprocess.Popen(
         [sys.executable, "-m", "digest", "fetch", "-q", "--feeds", str(feeds), *WINDOW],
-        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env,
+        env=subprocess_env(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -63,7 +62,7 @@ def test_sigterm_during_a_long_feed_parse_exits_at_once(
     feeds = write_feeds(tmp_path / "feeds.toml", {"Big": big})
     run = subprocess.Popen(
         [sys.executable, "-m", "digest", "fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW],
-        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)} | env,
+        env=subprocess_env(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
