@@ -18,7 +18,7 @@ import httpx
 from digest import __version__
 from digest.errors import FetchError
 from digest.fetch import guard as addresses
-from digest.fetch.body import read_capped
+from digest.fetch.body import ACCEPT_ENCODING, read_capped
 from digest.fetch.describe import describe
 from digest.fetch.guard import LinkGuard, PrivacyCheck, PrivateAddressError, network_of
 from digest.fetch.pool import PoolPerHost
@@ -93,7 +93,7 @@ class Fetcher:
         # connection goes to the proxy, and httpx's own pool serves; otherwise, a pool per host.
         direct = not any(scheme in getproxies() for scheme in ("http", "https", "all"))
         self._client = httpx.AsyncClient(
-            headers={"User-Agent": user_agent or USER_AGENT},
+            headers={"User-Agent": user_agent or USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(timeout),
             verify=tls,
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
