@@ -44,6 +44,7 @@ _TRACKING_PARAMS = frozenset(
     }
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_FEED_PROXIES = frozenset({"feedproxy.google.com", "feeds.feedburner.com", "feeds2.feedburner.com"})
 # feedparser flags a feed as "bozo" when the server mislabelled it (wrong charset, a text/html
 # or missing content type); the entries are fine, so that alone is not worth a cron warning.
 _HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
@@ -247,14 +248,27 @@ def _content(raw: Any) -> str:
 
 
 def _link(raw: Any, feed_url: str) -> str | None:
-    candidates = [raw.get("link")]
-    candidates += [link.get("href") for link in raw.get("links", []) or [] if link.get("rel") == "alternate"]
-    if raw.get("guidislink") or str(raw.get("id", "")).startswith(("http://", "https://")):
+    """The article's URL: FeedBurner's `origLink` first (the publisher's own address, so that a
+    story carried through FeedBurner and directly is one story), then the entry's links, a
+    direct one before a FeedBurner redirect, then a guid that is a permalink. A guid marked
+    isPermaLink="false" is only an identity, however much it looks like a URL."""
+    alternates = [link.get("href") for link in raw.get("links", []) or [] if link.get("rel") == "alternate"]
+    candidates = [raw.get("feedburner_origlink"), raw.get("link"), *alternates]
+    # feedparser's word: a guid or Atom id without isPermaLink="false"; no word at all for an
+    # RSS 1.0 item's rdf:about, which names the item's page.
+    if raw.get("guidislink", True):
         candidates.append(raw.get("id"))
-    for candidate in candidates:
-        if candidate and (url := canonical_url(str(candidate), base=feed_url)):
-            return url
-    return None
+    urls = [
+        url for candidate in candidates if candidate and (url := canonical_url(str(candidate), base=feed_url))
+    ]
+    direct = [url for url in urls if not _is_feed_proxy(url)]
+    return next(iter(direct or urls), None)
+
+
+def _is_feed_proxy(url: str) -> bool:
+    """A FeedBurner redirect (feedproxy.google.com/~r/..., feeds.feedburner.com/~r/...)."""
+    parts = urlsplit(url)
+    return parts.hostname in _FEED_PROXIES or (parts.hostname or "").endswith(".feedburner.com")
 
 
 def _published(raw: Any, now: datetime) -> datetime | None:
