@@ -246,8 +246,8 @@ class _Run:
                 parse_feed, download.body, url=download.url, headers=download.headers, now=self.now
             )
         )
-        if parsed.problem and not parsed.entries:
-            raise FetchError(f"not a feed: {shorten(parsed.problem, 160)}")
+        if parsed.error:
+            raise FetchError(parsed.error)
         warnings: tuple[str, ...] = ()
         if parsed.problem:
             warnings = (f"not well-formed ({shorten(parsed.problem, 160)}), used its entries anyway",)
