@@ -309,8 +309,11 @@ class _Run:
                 async with self.fetcher.turn(entry.url, feed=feed.url) as turn:
                     await held.enter_async_context(self.pages)
                     page = await self.fetcher.get_page(entry.url, guard=guard, turn=turn)
-                if _is_html(page.headers.get("content-type", "")):
-                    read = await asyncio.wait_for(self._read(page.body, page.url, entry), EXTRACT_SECONDS)
+                kind = page.headers.get("content-type", "")
+                if _is_html(kind):
+                    read = await asyncio.wait_for(
+                        self._read(page.body, page.url, kind, entry), EXTRACT_SECONDS
+                    )
         except PrivateAddressError:
             self.refused[feed.url].append(entry.url)
         except Exception:  # noqa: BLE001 - a page that fails to download or extract keeps its feed text
@@ -337,11 +340,13 @@ class _Run:
             self.pool_ready.add_done_callback(lambda started: started.cancelled() or started.exception())
         return self.pool_ready
 
-    async def _read(self, html: bytes, url: str, entry: Entry) -> tuple[Article, Tags] | None:
+    async def _read(self, html: bytes, url: str, kind: str, entry: Entry) -> tuple[Article, Tags] | None:
+        """`kind` is the page's Content-Type: its charset is how the page is decoded."""
         await self._start_extraction()
-        return await asyncio.get_running_loop().run_in_executor(
-            self.pool, read_page, html, url, entry.title, entry.summary, self.vocabulary
+        read = functools.partial(
+            read_page, html, url, entry.title, entry.summary, self.vocabulary, content_type=kind
         )
+        return await asyncio.get_running_loop().run_in_executor(self.pool, read)
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
         return Sighting(entry.url, feed.url, feed.name, entry.guid, self.now)
