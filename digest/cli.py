@@ -829,11 +829,12 @@ def _digest(store: Store, view: _View, feeds: Sequence[Feed], *, new_only: bool 
 
 def _redacted(feed: _Shown) -> _Shown:
     """A feed as people get to see it: its URL as configured carries any credentials the
-    request needs (`https://user:pass@host/`, `?token=`); what is shown carries none."""
+    request needs (`https://user:pass@host/`, `?token=`); what is shown carries none, and its
+    error (server text: a reason phrase, a redirect target) is cleaned like feed text."""
     return dataclasses.replace(
         feed,
         url=redact_url(feed.url),
-        error=redact_urls(feed.error) if feed.error else feed.error,
+        error=_shown_error(feed.error) if feed.error else feed.error,
         moved_to=redact_url(feed.moved_to) if feed.moved_to else feed.moved_to,
     )
 
