@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from digest.models import (
+        CustomRegion,
         Digest,
         Feed,
         FeedList,
@@ -178,12 +179,14 @@ def _view(
     regions: list[str] | None,
     topics: list[str] | None,
     mail: Mail,
+    custom_regions: tuple[CustomRegion, ...] = (),
 ) -> _View:
     from digest.models import TOPICS, Filters  # noqa: PLC0415
 
     for name in topics or ():
         if name not in TOPICS:
             raise typer.BadParameter(f"{name!r} is not one of {', '.join(TOPICS)}", param_hint="--topic")
+    wanted_regions = _regions(regions or (), custom_regions)
     start = _moment(since, "--since") if since else None
     end = _moment(until, "--until", end_of_day=True) if until else None
     if start and start >= (end or datetime.now(UTC)):
@@ -193,7 +196,7 @@ def _view(
         days=days,
         since=start,
         until=end,
-        filters=Filters(policy_only=policy_only, regions=tuple(regions or ()), topics=tuple(topics or ())),
+        filters=Filters(policy_only=policy_only, regions=wanted_regions, topics=tuple(topics or ())),
         format=chosen,
         explicit_format=fmt is not None,
         output=output,
@@ -204,6 +207,29 @@ def _view(
     except OverflowError:
         raise typer.BadParameter(f"{days} days reach before the year 1", param_hint="--days") from None
     return view
+
+
+def _regions(wanted: Sequence[str], custom: tuple[CustomRegion, ...]) -> tuple[str, ...]:
+    """Each `--region` as a code: a code in any case, a code plus a city slug, or a name."""
+    if not wanted:
+        return ()
+    from digest.tagging.lookup import closest_regions, region_label, resolve_region  # noqa: PLC0415
+
+    codes: list[str] = []
+    for text in wanted:
+        shown = repr(shorten(one_line(text), 60))
+        found = resolve_region(text, custom)
+        if len(found) > 1:
+            choices = " or ".join(region_label(code, custom) for code in found)
+            raise typer.BadParameter(f"{shown} could be {choices}; give the code", param_hint="--region")
+        if not found:
+            closest = closest_regions(text, custom)
+            known = f"; the closest known: {', '.join(closest)}" if closest else ""
+            raise typer.BadParameter(
+                f"{shown} is not a known region code or name{known}", param_hint="--region"
+            )
+        codes.append(found[0])
+    return tuple(codes)
 
 
 def _moment(text: str, option: str, *, end_of_day: bool = False) -> datetime:
@@ -310,6 +336,7 @@ def fetch(
             regions=region,
             topics=topic,
             mail=_mail(feed_list, sender, to),
+            custom_regions=feed_list.vocabulary.regions,
         )
         options = pipeline.RunOptions(
             timeout=timeout or settings.timeout,
@@ -377,6 +404,7 @@ def show(
             regions=region,
             topics=topic,
             mail=_mail(feed_list, sender, to),
+            custom_regions=feed_list.vocabulary.regions,
         )
         path = _stored(db)
         if issue is not None:

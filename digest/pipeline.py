@@ -18,7 +18,6 @@ from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from digest.errors import FetchError, StoreError, Terminated
-from digest.extract import start_fork_server, start_pool, stop_pool, warm_up
 from digest.fetch import PER_HOST, Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
@@ -40,7 +39,8 @@ from digest.parse import parse_feed
 from digest.plaintext import shorten
 from digest.store import Store
 from digest.tagging import Tagger
-from digest.work import prepare, read_page, summary_of
+from digest.workers.pool import start_fork_server, start_pool, stop_pool, warm_up
+from digest.workers.task import prepare, read_page, summary_of
 
 T = TypeVar("T")
 
@@ -269,8 +269,8 @@ class _Run:
                 parse_feed, download.body, url=download.url, headers=download.headers, now=self.now
             )
         )
-        if parsed.problem and not parsed.entries:
-            raise FetchError(f"not a feed: {shorten(parsed.problem, 160)}")
+        if parsed.error:
+            raise FetchError(parsed.error)
         warnings: tuple[str, ...] = ()
         if parsed.problem:
             warnings = (f"not well-formed ({shorten(parsed.problem, 160)}), used its entries anyway",)

@@ -18,7 +18,7 @@ import pytest
 from conftest import WINDOW, FixtureServer, invoke, run_digest, subprocess_env, write_feeds
 
 from digest import fetch
-from digest.fetch import PER_HOST
+from digest.fetch import PER_HOST, pool
 
 CONTRACT_ITEM_KEYS = {
     "id",
@@ -420,7 +420,7 @@ def test_connections_to_hosts_no_longer_used_are_closed(
     outlets: list[FixtureServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Six hosts in turn, each with a feed's first four pages at once, and room for two.
-    monkeypatch.setattr(fetch, "OPEN_HOSTS", 2)
+    monkeypatch.setattr(pool, "OPEN_HOSTS", 2)
     pages = [outlet.add("/page.html", "<p>hello</p>", delay=0.1) for outlet in outlets]
 
     async def visit_in_turn() -> tuple[list[int], list[int]]:

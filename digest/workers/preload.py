@@ -7,7 +7,7 @@ import gc
 
 from digest.extract import extract_article
 from digest.models import Vocabulary
-from digest.work import prepare
+from digest.workers.task import prepare
 
 _SENTENCES = (
     "The city council met on Tuesday to discuss draft rules for digital asset exchanges.",

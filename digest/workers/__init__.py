@@ -1,0 +1,1 @@
+"""The extraction workers: the process pool, the fork server's preload, a worker's task."""
