@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from digest.errors import FetchError, StoreError, Terminated
-from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -278,8 +278,7 @@ class _Run:
         if fresh and feed.extract and self.options.extract:
             self._start_extraction()
         # A feed the user put on a private network (an intranet, a test server) may link within it.
-        feed_address = await self.fetcher.private_address_of(feed.url)
-        guard = LinkGuard(network_of(feed_address) if feed_address else None)
+        guard = await self.fetcher.guard_for(feed.url)
         outcomes = await asyncio.gather(*(self.one_entry(entry, feed, guard) for entry in fresh))
         if refused := self.refused.get(feed.url):
             warnings += (
