@@ -230,7 +230,7 @@ class Fetcher:
             stalled.cancel()
             turn.answered()
         return Download(
-            url=str(response.url),
+            url=_without_credentials(response.url),
             status=response.status_code,
             # What a server sends is feed text: it may reach a message, a warning, the JSON.
             headers=_headers(response.headers),
@@ -261,8 +261,15 @@ def _moved_to(response: httpx.Response) -> str | None:
     for hop, following in zip(hops, [*hops[1:], response], strict=False):
         if hop.status_code not in {301, 308}:
             break
-        moved = str(following.request.url)
+        moved = _without_credentials(following.request.url)
     return moved
+
+
+def _without_credentials(url: httpx.URL) -> str:
+    """A URL as the fetcher hands it back. A feed's `user:password@` is sent (as Basic auth, by
+    httpx, to the feed's own origin only: a redirect elsewhere drops it) but never returned, so
+    no stored link, warning or digest can carry it; a relative redirect would pass it on too."""
+    return str(url.copy_with(userinfo=b"")) if url.userinfo else str(url)
 
 
 def _keep_validators(download: Download, sent: Validators | None) -> Download:
