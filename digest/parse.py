@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import feedparser
+import idna
 
 from digest.models import Entry
 from digest.plaintext import clean_text, html_to_text, one_line, shorten
@@ -338,7 +339,7 @@ def canonical_url(url: str, *, base: str | None = None) -> str | None:
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             return None  # never follow, store or render javascript:, data:, file: ... links
-        host = (parts.hostname or "").lower()
+        host = _ascii_host(parts.hostname or "")
         if not host:
             return None
         port = parts.port
@@ -354,6 +355,20 @@ def canonical_url(url: str, *, base: str | None = None) -> str | None:
         pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])
     )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def _ascii_host(host: str) -> str | None:
+    """The host as the fetcher sends it: an internationalised name in its one punycode form, so
+    that `bücher.example` and `xn--bcher-kva.example` are one host. None if it cannot be one."""
+    host = host.lower()
+    if host.isascii():
+        return host
+    try:
+        # IDNA 2008 with the UTS 46 mapping, as httpx encodes hosts (the stdlib codec is IDNA
+        # 2003, which turns "faß.de" into another domain, "fass.de").
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return None
 
 
 def _is_tracking(key: str) -> bool:
