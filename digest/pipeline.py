@@ -15,10 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
-from urllib.parse import urlsplit
 
 from digest.errors import FetchError, Terminated
-from digest.fetch import PER_HOST, Fetcher, LinkGuard, PrivateAddressError, network_of
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -155,9 +154,6 @@ class _Run:
         self.beside = _BesideTheLoop()
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
         self.pages = asyncio.Semaphore(options.concurrency + 2 * self.workers)
-        self.host_turns: defaultdict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(PER_HOST)
-        )
         self.fetcher = Fetcher(
             timeout=options.timeout, concurrency=options.concurrency, user_agent=options.user_agent
         )
@@ -310,9 +306,9 @@ class _Run:
                 # A page waits for its host's turn before it takes a place among the pages in
                 # memory: pages queued behind one busy host would otherwise hold every place,
                 # and the other hosts' downloads would wait for nothing.
-                async with self.host_turns[urlsplit(entry.url).hostname or ""]:
+                async with self.fetcher.turn(entry.url, feed=feed.url) as turn:
                     await held.enter_async_context(self.pages)
-                    page = await self.fetcher.get_page(entry.url, guard=guard)
+                    page = await self.fetcher.get_page(entry.url, guard=guard, turn=turn)
                 kind = page.headers.get("content-type", "")
                 if _is_html(kind):
                     read = await asyncio.wait_for(
