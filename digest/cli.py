@@ -449,7 +449,7 @@ def show(
             with _run_lock(path, lock_timeout, verbose=verbose), _open_store(path) as store:
                 _send(store, _digest(store, view, feed_list.feeds, new_only=True), view)
         else:
-            with _open_store(path) as store:
+            with _open_store(path, read_only=True) as store:
                 digest = _digest(store, view, feed_list.feeds)
             _emit(digest, view)
 
@@ -466,7 +466,7 @@ def explain(
 
         path = _stored(db)
         shown = repr(shorten(one_line(item), 80))
-        with _open_store(path) as store:
+        with _open_store(path, read_only=True) as store:
             found = _find_items(store, item)
         if not found:
             _fail(f"no stored item matches {shown} (by id, URL or title start)", Exit.FAILURE)
@@ -515,7 +515,7 @@ def feeds_command(
 
         path = _stored(db)
         if stats:
-            with _open_store(path) as store:
+            with _open_store(path, read_only=True) as store:
                 figures = store.stats()
             as_json = fmt is ListFormat.JSON
             _write_stdout((health.stats_json if as_json else health.stats_text)(str(path), figures))
@@ -524,7 +524,7 @@ def feeds_command(
         window = compose.window(
             datetime.now(UTC), days=days or feed_list.settings.days, since=None, until=None
         )
-        with _open_store(path) as store:
+        with _open_store(path, read_only=True) as store:
             report = [_redacted(feed) for feed in store.feed_health(feed_list.feeds, window)]
         chosen = fmt or (ListFormat.RICH if _is_terminal(sys.stdout) else ListFormat.TEXT)
         if chosen is ListFormat.JSON:
@@ -550,7 +550,7 @@ def issues_command(
         from digest.render import issues as listing  # noqa: PLC0415
 
         path = _stored(db)
-        with _open_store(path) as store:
+        with _open_store(path, read_only=True) as store:
             sent = store.issues()
         if fmt is IssuesFormat.JSON:
             _write_stdout(listing.as_json(sent))
@@ -794,10 +794,11 @@ def _run_lock(db: Path | None, timeout: float, *, verbose: bool) -> contextlib.A
 
 
 @contextlib.contextmanager
-def _open_store(db: Path | None) -> Iterator[Store]:
+def _open_store(db: Path | None, *, read_only: bool = False) -> Iterator[Store]:
+    """The store; commands that only read it open it read-only, so a read-only place will do."""
     from digest.store import Store  # noqa: PLC0415
 
-    with Store.open(_db_path(db)) as store:
+    with Store.open(_db_path(db), read_only=read_only) as store:
         yield store
 
 
@@ -869,7 +870,7 @@ def _send(store: Store, digest: Digest, view: _View) -> None:
 
 
 def _past_issue(path: Path, number: int) -> Digest:
-    with _open_store(path) as store:
+    with _open_store(path, read_only=True) as store:
         digest = store.issue(number)
         last = store.next_issue() - 1
     if digest is None:

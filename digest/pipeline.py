@@ -15,10 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
-from urllib.parse import urlsplit
 
-from digest.errors import FetchError, Terminated
-from digest.fetch import PER_HOST, Fetcher, LinkGuard, PrivateAddressError, network_of
+from digest.errors import FetchError, StoreError, Terminated
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -87,6 +86,9 @@ class _Batch:
     items: list[Item] = field(default_factory=list)
     sightings: list[Sighting] = field(default_factory=list)
     checks: list[FeedCheck] = field(default_factory=list)
+    # The store refused a write (damaged, full, locked by another program): the run stops, and
+    # nothing more is tried against it.
+    fault: StoreError | None = None
 
     def add(self, item: Item | None = None, sighting: Sighting | None = None) -> None:
         if item is not None:
@@ -100,8 +102,14 @@ class _Batch:
         self.checks.append(check)
 
     def flush(self) -> None:
+        if self.fault is not None:
+            raise self.fault
         if self.items or self.sightings or self.checks:
-            self.store.save(self.items, self.sightings, self.checks)
+            try:
+                self.store.save(self.items, self.sightings, self.checks)
+            except StoreError as error:
+                self.fault = error
+                raise
         self.items, self.sightings, self.checks = [], [], []
 
 
@@ -155,9 +163,6 @@ class _Run:
         self.beside = _BesideTheLoop()
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
         self.pages = asyncio.Semaphore(options.concurrency + 2 * self.workers)
-        self.host_turns: defaultdict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(PER_HOST)
-        )
         self.fetcher = Fetcher(
             timeout=options.timeout, concurrency=options.concurrency, user_agent=options.user_agent
         )
@@ -171,14 +176,11 @@ class _Run:
             start_fork_server()
         try:
             async with self.fetcher:
-                flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS))
-                try:
-                    results, abandoned = await self._within_deadline(feeds)
-                finally:
-                    flusher.cancel()
+                results, abandoned = await self._within_deadline(feeds)
         finally:
-            # Finished work is kept whatever stopped the run.
-            self.batch.flush()
+            # Finished work is kept whatever stopped the run (unless the store itself failed).
+            if self.batch.fault is None:
+                self.batch.flush()
             self.beside.stop()
             if self.pool is not None:
                 stop_pool(self.pool)
@@ -189,10 +191,19 @@ class _Run:
         tasks = [asyncio.create_task(self.one_feed(feed)) for feed in feeds]
         if not tasks:
             return [], 0
-        _, unfinished = await asyncio.wait(tasks, timeout=self.options.deadline)
-        for task in unfinished:
-            task.cancel()
-        await asyncio.gather(*unfinished, return_exceptions=True)
+        flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS, tasks))
+        try:
+            # A feed's task raises only when the store failed: then the run stops at once.
+            _, unfinished = await asyncio.wait(
+                tasks, timeout=self.options.deadline, return_when=asyncio.FIRST_EXCEPTION
+            )
+            for task in unfinished:
+                task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
+        finally:
+            flusher.cancel()
+        if fault := self.batch.fault or _store_fault(tasks):
+            raise fault
         results = []
         for feed, task in zip(feeds, tasks, strict=True):
             if task in unfinished:
@@ -214,15 +225,23 @@ class _Run:
         second): a run where every page is extracted, or every feed answers 304, never needs it."""
         return Tagger(self.vocabulary)
 
-    async def _flush_every(self, seconds: float) -> None:
-        """Commit finished work on a clock too, so a slow straggler never holds back the rest."""
+    async def _flush_every(self, seconds: float, tasks: Sequence[asyncio.Task[FeedResult]]) -> None:
+        """Commit finished work on a clock too, so a slow straggler never holds back the rest;
+        if the store refuses it, stop the feeds' work."""
         while True:
             await asyncio.sleep(seconds)
-            self.batch.flush()
+            try:
+                self.batch.flush()
+            except StoreError:
+                for task in tasks:
+                    task.cancel()
+                return
 
     async def one_feed(self, feed: Feed) -> FeedResult:
         try:
             result, validators = await self._feed(feed)
+        except StoreError:
+            raise  # the store is unusable: not this feed's problem, and the run stops
         except FetchError as error:
             gone = error.status == 410
             problem = "gone (HTTP 410)" if gone else error.message
@@ -310,11 +329,14 @@ class _Run:
                 # A page waits for its host's turn before it takes a place among the pages in
                 # memory: pages queued behind one busy host would otherwise hold every place,
                 # and the other hosts' downloads would wait for nothing.
-                async with self.host_turns[urlsplit(entry.url).hostname or ""]:
+                async with self.fetcher.turn(entry.url, feed=feed.url) as turn:
                     await held.enter_async_context(self.pages)
-                    page = await self.fetcher.get_page(entry.url, guard=guard)
-                if _is_html(page.headers.get("content-type", "")):
-                    read = await asyncio.wait_for(self._read(page.body, page.url, entry), EXTRACT_SECONDS)
+                    page = await self.fetcher.get_page(entry.url, guard=guard, turn=turn)
+                kind = page.headers.get("content-type", "")
+                if _is_html(kind):
+                    read = await asyncio.wait_for(
+                        self._read(page.body, page.url, kind, entry), EXTRACT_SECONDS
+                    )
         except PrivateAddressError:
             self.refused[feed.url].append(entry.url)
         except Exception:  # noqa: BLE001 - a page that fails to download or extract keeps its feed text
@@ -341,11 +363,13 @@ class _Run:
             self.pool_ready.add_done_callback(lambda started: started.cancelled() or started.exception())
         return self.pool_ready
 
-    async def _read(self, html: bytes, url: str, entry: Entry) -> tuple[Article, Tags] | None:
+    async def _read(self, html: bytes, url: str, kind: str, entry: Entry) -> tuple[Article, Tags] | None:
+        """`kind` is the page's Content-Type: its charset is how the page is decoded."""
         await self._start_extraction()
-        return await asyncio.get_running_loop().run_in_executor(
-            self.pool, read_page, html, url, entry.title, entry.summary, self.vocabulary
+        read = functools.partial(
+            read_page, html, url, entry.title, entry.summary, self.vocabulary, content_type=kind
         )
+        return await asyncio.get_running_loop().run_in_executor(self.pool, read)
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
         return Sighting(entry.url, feed.url, feed.name, entry.guid, self.now)
@@ -386,6 +410,13 @@ class _BesideTheLoop:
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
             job()
+
+
+def _store_fault(tasks: Sequence[asyncio.Task[FeedResult]]) -> StoreError | None:
+    for task in tasks:
+        if task.done() and not task.cancelled() and isinstance(error := task.exception(), StoreError):
+            return error
+    return None
 
 
 def _succeed(done: asyncio.Future[T], result: T) -> None:
