@@ -55,6 +55,24 @@ _HTML_START = re.compile(
 )
 _BOM = b"\xef\xbb\xbf"
 _JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
+# What blog engines append to every summary: WordPress's "The post ... appeared first on ...",
+# Movable Type's "The entry ... was first posted on ...", "Continue reading ...", "Read more",
+# "(more…)", and the "[…]" of a cut excerpt. Only at the end, after a sentence or at the start.
+_BOILERPLATE_TAIL = re.compile(
+    r"""(?:
+        (?:\A|(?<=\n)|(?<=[.!?…"”)\]]\s))  # a sentence of its own
+        (?:The\ post\ [^\n]{1,400}?\ appeared\ first\ on\ [^\n]{1,200}?
+          | The\ entry\ [^\n]{1,400}?\ was\ first\ posted\ on\ [^\n]{1,200}?
+          | (?:Continue|Keep)\ [Rr]eading\b[^\n]{0,200}?
+          | (?:Read\ (?:[Mm]ore|the\ rest)|READ\ MORE)\b[^\n]{0,80}?)
+      | (?:\A|(?<=\s))  # a mark after any word
+        (?:\((?:[Mm]ore|[Rr]ead\ more)\ ?(?:…|\.\.\.)?\) | (?P<cut>\[\ ?(?:…|\.\.\.)\ ?\]))
+    )[\s.»›→>…:]*\Z""",
+    re.VERBOSE,
+)
+_SENTENCE_END = tuple(".!?…\"'”’)")
+# A byline templated with empty fields: "Staff Reporter · ·", "| Desk |".
+_BYLINE_SEPARATOR = re.compile(r"\s*[·•|]\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +224,8 @@ def _json_date(value: object) -> time.struct_time | None:
 
 def _entry(raw: Any, feed_url: str, now: datetime) -> Entry | None:
     title = _text(raw, "title")
-    summary = _text(raw, "summary")
-    content = _content(raw)
+    summary = without_boilerplate(_text(raw, "summary"))
+    content = without_boilerplate(_content(raw))
     link = _link(raw, feed_url)
     guid = one_line(str(raw.get("id", ""))) or None
     if link is None:
@@ -223,9 +241,24 @@ def _entry(raw: Any, feed_url: str, now: datetime) -> Entry | None:
         content=content,
         published=_published(raw, now),
         guid=guid,
-        author=one_line(str(raw.get("author", ""))) or None,
+        author=_author(raw.get("author")),
         categories=_categories(raw),
     )
+
+
+def without_boilerplate(text: str) -> str:
+    """`text` without the lines blog engines add to every summary; a cut excerpt keeps "…"."""
+    while match := _BOILERPLATE_TAIL.search(text):
+        text = text[: match.start()].rstrip()
+        if match["cut"] and text and not text.endswith(_SENTENCE_END):
+            return text + "…"
+    return text
+
+
+def _author(value: object) -> str | None:
+    names = _BYLINE_SEPARATOR.split(one_line(str(value or "")))
+    author = " · ".join(name for name in names if name).strip(" ,;:/-–—")
+    return author if any(character.isalnum() for character in author) else None
 
 
 def _text(raw: Any, key: str) -> str:

@@ -15,10 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
-from urllib.parse import urlsplit
 
 from digest.errors import FetchError, StoreError, Terminated
-from digest.fetch import PER_HOST, Fetcher, LinkGuard, PrivateAddressError, network_of
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -181,9 +180,6 @@ class _Run:
         self.beside = _BesideTheLoop()
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
         self.pages = asyncio.Semaphore(options.concurrency + 2 * self.workers)
-        self.host_turns: defaultdict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(PER_HOST)
-        )
         self.fetcher = Fetcher(
             timeout=options.timeout, concurrency=options.concurrency, user_agent=options.user_agent
         )
@@ -361,11 +357,14 @@ class _Run:
                 # A page waits for its host's turn before it takes a place among the pages in
                 # memory: pages queued behind one busy host would otherwise hold every place,
                 # and the other hosts' downloads would wait for nothing.
-                async with self.host_turns[urlsplit(entry.url).hostname or ""]:
+                async with self.fetcher.turn(entry.url, feed=feed.url) as turn:
                     await held.enter_async_context(self.pages)
-                    page = await self.fetcher.get_page(entry.url, guard=guard)
-                if _is_html(page.headers.get("content-type", "")):
-                    read = await asyncio.wait_for(self._read(page.body, page.url, entry), EXTRACT_SECONDS)
+                    page = await self.fetcher.get_page(entry.url, guard=guard, turn=turn)
+                kind = page.headers.get("content-type", "")
+                if _is_html(kind):
+                    read = await asyncio.wait_for(
+                        self._read(page.body, page.url, kind, entry), EXTRACT_SECONDS
+                    )
         except PrivateAddressError:
             self.refused[feed.url].append(entry.url)
             failure = ArticleFailure.REFUSED
@@ -424,11 +423,13 @@ class _Run:
             self.pool_ready.add_done_callback(lambda started: started.cancelled() or started.exception())
         return self.pool_ready
 
-    async def _read(self, html: bytes, url: str, entry: Entry) -> tuple[Article, Tags] | None:
+    async def _read(self, html: bytes, url: str, kind: str, entry: Entry) -> tuple[Article, Tags] | None:
+        """`kind` is the page's Content-Type: its charset is how the page is decoded."""
         await self._start_extraction()
-        return await asyncio.get_running_loop().run_in_executor(
-            self.pool, read_page, html, url, entry.title, entry.summary, self.vocabulary
+        read = functools.partial(
+            read_page, html, url, entry.title, entry.summary, self.vocabulary, content_type=kind
         )
+        return await asyncio.get_running_loop().run_in_executor(self.pool, read)
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
         return Sighting(entry.url, feed.url, feed.name, entry.guid, self.now)

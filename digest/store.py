@@ -755,8 +755,9 @@ class Store:
 
 
 @contextlib.contextmanager
-def run_lock(db: Path, timeout: float) -> Iterator[None]:
+def run_lock(db: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """One writing run at a time per store: an exclusive lock on a file beside the database.
+    `on_wait` hears the holder's pid once, when this run starts waiting for it.
 
     flock belongs to the open file, so the kernel drops it when its process dies: a lock left
     by a killed run never blocks the next one. The pid inside only names the holder. The file
@@ -769,7 +770,7 @@ def run_lock(db: Path, timeout: float) -> Iterator[None]:
     except OSError as error:
         raise _lock_fault(path, error, "open") from None
     try:
-        _take(lock, timeout)
+        _take(lock, timeout, on_wait)
         try:
             os.ftruncate(lock, 0)
             os.pwrite(lock, str(os.getpid()).encode(), 0)
@@ -785,14 +786,17 @@ def run_lock(db: Path, timeout: float) -> Iterator[None]:
         os.close(lock)
 
 
-def _take(lock: int, timeout: float) -> None:
+def _take(lock: int, timeout: float, on_wait: Callable[[str], None] | None) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            holder = os.pread(lock, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            if on_wait is not None:
+                on_wait(holder)
+                on_wait = None
             if time.monotonic() >= deadline:
-                holder = os.pread(lock, 32, 0).decode("ascii", "replace").strip() or "unknown"
                 raise LockError(
                     f"another digest run holds the lock (pid {holder})",
                     hint=f"wait for it, or raise --lock-timeout (waited {timeout:g} s)",

@@ -4,14 +4,16 @@ send, redirects into private networks, feeds that never answer beside a healthy 
 from __future__ import annotations
 
 import asyncio
+import json
 import struct
 import subprocess
 import sys
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from conftest import FixtureServer
+from conftest import WINDOW, FixtureServer, invoke, write_feeds
 
 from digest.fetch import Fetcher
 
@@ -137,3 +139,24 @@ def test_gzip_and_deflate_bodies_within_the_cap_are_read_whole(server: FixtureSe
 
     assert asyncio.run(fetch_all()) == [expected for _, expected in bodies.values()]
     assert server.hits[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+def test_feeds_that_never_answer_do_not_starve_a_healthy_feed_on_their_host(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    # 40 feeds ahead of it that never answer, 4 turns at the host, 2 s each: waiting for them
+    # in line would take 20 s, twice the run's deadline.
+    feeds = {f"Stuck {n}": server.add(f"/stuck-{n}.xml", "<rss/>", delay=60) for n in range(40)}
+    feeds["Healthy"] = server.add_fixture_feed("/healthy.xml", "rss2.xml")
+    feeds_file = write_feeds(tmp_path / "feeds.toml", feeds)
+
+    done = invoke(
+        ["fetch", "--no-extract", "--feeds", str(feeds_file), "--format", "json", "--timeout", "2",
+         "--deadline", "10", *WINDOW],
+        env,
+    )  # fmt: skip
+
+    status = {feed["name"]: (feed["status"], feed["error"]) for feed in json.loads(done.stdout)["feeds"]}
+    assert status["Healthy"] == ("ok", None)
+    assert len(server.requests_for("/healthy.xml")) == 1
+    assert set(status.values()) == {("ok", None), ("error", "timed out after 2 s")}

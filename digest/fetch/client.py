@@ -7,7 +7,6 @@ import contextlib
 import dataclasses
 import email.utils
 import random
-from collections import defaultdict
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -21,7 +20,7 @@ from digest.fetch import guard as addresses
 from digest.fetch.body import ACCEPT_ENCODING, read_capped
 from digest.fetch.describe import describe
 from digest.fetch.guard import LinkGuard, PrivacyCheck, PrivateAddressError, network_of
-from digest.fetch.pool import PoolPerHost
+from digest.fetch.pool import LENT_IN_ALL, PoolPerHost, Turn, Turns
 from digest.models import Validators
 
 FEED_MAX_BYTES = 20 * 1024 * 1024
@@ -31,6 +30,10 @@ PER_HOST = 4
 # host's are closed (a run over hundreds of feeds would otherwise hold thousands of sockets).
 OPEN_HOSTS = 64
 MAX_REDIRECTS = 5
+# A request with no answer after this share of its timeout (or PATIENCE_MOST seconds) lends its
+# turn at the host to the next request: see pool.Turns.
+PATIENCE_SHARE = 0.25
+PATIENCE_MOST = 5.0
 ATTEMPTS = 2  # one retry: enough to ride out a blip, not enough to hammer a sick server
 BACKOFF_SECONDS = 0.5
 RETRY_AFTER_CAP = 30.0
@@ -70,7 +73,8 @@ class _Retry(Exception):  # noqa: N818 - a signal inside `get`, never raised to 
 
 
 class Fetcher:
-    """Downloads with at most `concurrency` requests in all and `PER_HOST` per host."""
+    """Downloads with at most `concurrency` requests in all and `PER_HOST` per host (beside
+    those lent their turn while they wait for an answer), fair to the feeds at each host."""
 
     def __init__(
         self,
@@ -84,10 +88,8 @@ class Fetcher:
         self.timeout = timeout
         self._is_private = is_private or addresses.private_address
         self._private: dict[str, str | None] = {}  # host -> its private address, per run
-        self._slots = asyncio.Semaphore(concurrency)
-        self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(per_host)
-        )
+        self._turns = Turns(per_host, concurrency)
+        self._patience = min(timeout * PATIENCE_SHARE, PATIENCE_MOST)
         tls = httpx.create_ssl_context()  # made once: loading the CA bundle takes ~20 ms
         # Through a proxy (HTTPS_PROXY, ALL_PROXY ...: httpx reads them as urllib does) every
         # connection goes to the proxy, and httpx's own pool serves; otherwise, a pool per host.
@@ -96,7 +98,9 @@ class Fetcher:
             headers={"User-Agent": user_agent or USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(timeout),
             verify=tls,
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            limits=httpx.Limits(
+                max_connections=concurrency * (1 + LENT_IN_ALL), max_keepalive_connections=concurrency
+            ),
             mounts={"all://": PoolPerHost(per_host, tls)} if direct else None,
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
@@ -128,12 +132,20 @@ class Fetcher:
         if address and network_of(address) != guard.home:
             raise PrivateAddressError(f"not fetched: {request.url.host} is a private address ({address})")
 
+    def turn(self, url: str, *, feed: str | None = None) -> contextlib.AbstractAsyncContextManager[Turn]:
+        """A turn at the URL's host, in `feed`'s place in the round of the feeds waiting for it
+        (the URL's own when None): for a caller that must wait for the host before the request."""
+        return self._turns.turn(urlsplit(url).hostname or "", feed or url)
+
     async def get_feed(self, url: str, validators: Validators | None = None) -> Download:
         return await self.get(url, accept=FEED_ACCEPT, max_bytes=FEED_MAX_BYTES, validators=validators)
 
-    async def get_page(self, url: str, *, guard: LinkGuard | None = None) -> Download:
-        """An article page; with a `guard`, only from (and via) the places it allows."""
-        return await self.get(url, accept=PAGE_ACCEPT, max_bytes=PAGE_MAX_BYTES, guard=guard)
+    async def get_page(
+        self, url: str, *, guard: LinkGuard | None = None, turn: Turn | None = None
+    ) -> Download:
+        """An article page; with a `guard`, only from (and via) the places it allows; in `turn`
+        when the caller holds one at the page's host."""
+        return await self.get(url, accept=PAGE_ACCEPT, max_bytes=PAGE_MAX_BYTES, guard=guard, turn=turn)
 
     async def get(
         self,
@@ -143,14 +155,18 @@ class Fetcher:
         max_bytes: int,
         validators: Validators | None = None,
         guard: LinkGuard | None = None,
+        turn: Turn | None = None,
     ) -> Download:
-        """GET `url`; raise `FetchError` with a sentence for anything but 2xx or 304."""
+        """GET `url`; raise `FetchError` with a sentence for anything but 2xx or 304.
+
+        In `turn` if given, else in a turn of its own at each attempt (none during the backoff)."""
         headers = {"Accept": accept, **_conditional_headers(validators)}
-        host = urlsplit(url).hostname or ""
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                async with self._host_slots[host], self._slots:
-                    download = await self._attempt(url, headers, max_bytes, guard=guard)
+                async with contextlib.AsyncExitStack() as held:
+                    current = turn if turn is not None else await held.enter_async_context(self.turn(url))
+                    await held.enter_async_context(self._turns.request(current))
+                    download = await self._attempt(url, headers, max_bytes, guard=guard, turn=current)
                 if (
                     download.not_modified
                     and "If-None-Match" not in headers
@@ -167,8 +183,9 @@ class Fetcher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(
-        self, url: str, headers: dict[str, str], max_bytes: int, *, guard: LinkGuard | None
+        self, url: str, headers: dict[str, str], max_bytes: int, *, guard: LinkGuard | None, turn: Turn
     ) -> Download:
+        stalled = asyncio.get_running_loop().call_later(self._patience, turn.stalled)
         try:
             # One deadline for the whole exchange: httpx's own timeouts are per read, so a
             # server trickling one byte a second would otherwise never time out.
@@ -177,6 +194,8 @@ class Fetcher:
                 async with self._client.stream(
                     "GET", url, headers=headers, extensions=extensions
                 ) as response:
+                    stalled.cancel()
+                    turn.answered()
                     _raise_for_status(response)
                     body = await read_capped(response, max_bytes)
         except TimeoutError:
@@ -189,6 +208,9 @@ class Fetcher:
             raise _Retry(FetchError(describe(error)), _backoff()) from None
         except httpx.HTTPError as error:
             raise FetchError(describe(error)) from None
+        finally:
+            stalled.cancel()
+            turn.answered()
         return Download(
             url=str(response.url),
             status=response.status_code,
