@@ -136,7 +136,9 @@ def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
 
 
 def test_clean_text_drops_escapes_but_keeps_paragraphs() -> None:
-    assert clean_text("a\x1b[31mred\x07\n\n\n b\u202e") == "a[31mred\n\nb"
+    # Whole escape sequences go: a colour (CSI), a clipboard write (OSC 52), in 7 or 8 bits.
+    assert clean_text("a\x1b[31mred\x07\n\n\n b\u202e") == "ared\n\nb"
+    assert clean_text("copy \x1b]52;c;ZWNobw==\x07this \x9d52;c;ZWNobw==\x9cnow") == "copy this now"
     assert one_line(" a \n\n b\t c ") == "a b c"
 
 
