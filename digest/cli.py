@@ -337,6 +337,14 @@ def fetch(
     no_extract: Annotated[
         bool, typer.Option("--no-extract", help="Use the feeds' own text; download no article pages.")
     ] = False,
+    re_extract: Annotated[
+        bool,
+        typer.Option(
+            "--re-extract",
+            help="Download again every story of the window that kept its feed's text, however "
+            "often it was tried (else a failed download is tried again at most 3 times over 2 days).",
+        ),
+    ] = False,
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", min=1, max=256, help="Requests at once. [default: 16]")
     ] = None,
@@ -384,6 +392,7 @@ def fetch(
             extract=not no_extract,
             user_agent=settings.user_agent,
             deadline=_seconds(deadline, "--deadline") if deadline else settings.deadline,
+            re_extract=view.window() if re_extract else None,
         )
         with _run_lock(db, lock_timeout, verbose=verbose), _open_store(db) as store:
             with _progress(len(feed_list.feeds), quiet=quiet) as observer:
@@ -983,7 +992,9 @@ def _warn_about(report: RunReport, *, verbose: bool) -> None:
         stderr().print(
             f"{plural(len(report.feeds), 'feed')}, {plural(report.new_items, 'new item')}, "
             f"{plural(report.articles_extracted, 'article')} extracted, "
-            f"{report.articles_not_extracted:,} kept the feed's text",
+            f"{report.articles_not_extracted:,} kept the feed's text; "
+            f"{report.articles_retried:,} that had kept it tried again, "
+            f"{report.articles_recovered:,} extracted",
             markup=False,
         )
 

@@ -22,6 +22,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from digest.errors import LockError, StoreError
 from digest.models import (
+    ArticleAttempt,
     Digest,
     Evidence,
     Feed,
@@ -29,6 +30,7 @@ from digest.models import (
     FeedHealth,
     FeedResult,
     FeedStatus,
+    FellBack,
     Issue,
     Item,
     Region,
@@ -38,6 +40,13 @@ from digest.models import (
     Validators,
     Window,
 )
+
+# A story that kept its feed's text for a passing reason is downloaded again at most this many
+# times: at the next run, then a day apart, so the tries span at least two days.
+RETRIES = 3
+RETRY_SPACING = timedelta(days=1)
+_RETRIED = "('download', 'skipped')"  # ArticleFailure.DOWNLOAD and .SKIPPED
+_DUE_AGAIN = f"extracted = 0 AND fetch_failure IN {_RETRIED} AND fetch_attempts < {RETRIES}"
 
 # Forward-only migrations; the store's `PRAGMA user_version` counts how many have run.
 MIGRATIONS: tuple[str, ...] = (
@@ -104,6 +113,13 @@ MIGRATIONS: tuple[str, ...] = (
         url TEXT NOT NULL,
         PRIMARY KEY (url, issue)
     ) WITHOUT ROWID;
+    """,
+    # 4: stories that kept their feed's text are tried again (why, how often, when last).
+    f"""
+    ALTER TABLE items ADD COLUMN fetch_failure TEXT;
+    ALTER TABLE items ADD COLUMN fetch_attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE items ADD COLUMN last_fetch_attempt TEXT;
+    CREATE INDEX items_to_fetch_again ON items (last_fetch_attempt) WHERE {_DUE_AGAIN};
     """,
 )
 
@@ -402,6 +418,31 @@ class Store:
         return known
 
     @_faults("read")
+    def fell_back(self, now: datetime, forced: Window | None = None) -> list[FellBack]:
+        """Stories that kept their feed's text and are due for another try at their article;
+        with `forced`, also every one published in that window, however often it was tried."""
+        first_feed = (
+            "(SELECT feeds.url FROM item_feeds JOIN feeds ON feeds.id = item_feeds.feed_id "
+            "WHERE item_feeds.item_id = items.id ORDER BY item_feeds.first_seen, feeds.id LIMIT 1)"
+        )
+        columns = f"url, title, summary, text, published, {first_feed}"
+        rows = self._db.execute(
+            f"SELECT {columns} FROM items INDEXED BY items_to_fetch_again WHERE {_DUE_AGAIN} "
+            "AND (fetch_attempts = 0 OR last_fetch_attempt <= ?)",
+            (_iso(now - RETRY_SPACING),),
+        ).fetchall()
+        if forced is not None:
+            rows += self._db.execute(
+                f"SELECT {columns} FROM items WHERE published >= ? AND published < ? AND extracted = 0",
+                (_iso(forced.start), _iso(_ceil_second(forced.end))),
+            ).fetchall()
+        due = {str(row[0]): row for row in rows}
+        return [
+            FellBack(str(url), str(title), str(summary), str(text), _time(str(published)), feed_url)
+            for url, title, summary, text, published, feed_url in due.values()
+        ]
+
+    @_faults("read")
     def items_in(self, window: Window, *, sent: bool | None = None, policy_only: bool = False) -> list[Item]:
         """Every item published in the window, newest first, each with all its feeds; with
         `sent` False only those no issue included yet, with True only those one did; with
@@ -560,8 +601,12 @@ class Store:
         items: Sequence[Item] = (),
         sightings: Sequence[Sighting] = (),
         checks: Sequence[FeedCheck] = (),
+        attempts: Sequence[ArticleAttempt] = (),
+        refreshed: Sequence[Item] = (),
     ) -> None:
-        """Write one batch in one transaction: items, then who carried them, then feed state.
+        """Write one batch in one transaction: items, then who carried them, then feed state;
+        `refreshed` are stored items whose article came this time, `attempts` the tries at
+        articles (a new item's first try, a stored item's try again).
 
         A feed's validators are only ever saved in the batch that holds the last of its items
         or later, so a crash can never leave a 304 hiding items that were not stored."""
@@ -590,6 +635,8 @@ class Store:
                 )
                 for check in checks:
                     self._record_check(check)
+                self._refresh(refreshed)
+                self._record_attempts(attempts)
         except sqlite3.Error as error:
             raise _fault(self.path, error, "write") from None
 
@@ -650,6 +697,27 @@ class Store:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
+
+    def _refresh(self, items: Sequence[Item]) -> None:
+        """Stored stories whose article came this time: its text and tags replace the feed's."""
+        self._db.executemany(
+            "UPDATE items SET summary = ?, text = ?, author = coalesce(author, ?), site_name = ?, "
+            "extracted = 1, topics = ?, regions = ?, primary_region = ?, evidence = ? WHERE url = ?",
+            [
+                (item.summary, item.text, item.author, item.site_name, *_tag_columns(item.tags), item.url)
+                for item in items
+            ],
+        )
+
+    def _record_attempts(self, attempts: Sequence[ArticleAttempt]) -> None:
+        self._db.executemany(
+            "UPDATE items SET fetch_failure = ?, last_fetch_attempt = ?, "
+            "fetch_attempts = fetch_attempts + ? WHERE url = ?",
+            [
+                (attempt.failure and attempt.failure.value, _iso(attempt.at), int(attempt.again), attempt.url)
+                for attempt in attempts
+            ],
+        )
 
     def _ensure_feed(self, feed: Feed) -> None:
         self._db.execute(
