@@ -156,7 +156,12 @@ OutputOption = Annotated[
 ]
 PolicyOption = Annotated[bool, typer.Option("--policy-only", help="Only items tagged as policy.")]
 RegionOption = Annotated[
-    list[str] | None, typer.Option("--region", help="Only items in this region or inside it (repeatable).")
+    list[str] | None,
+    typer.Option(
+        "--region",
+        help="Only items in this region or inside it (repeatable): a code (CN, cn-bj, CN-GD-shenzhen) "
+        'or a name ("Hong Kong", 北京).',
+    ),
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")]
 LockTimeoutOption = Annotated[
