@@ -435,7 +435,14 @@ class _Run:
         """`kind` is the page's Content-Type: its charset is how the page is decoded."""
         await self._start_extraction()
         read = functools.partial(
-            read_page, html, url, entry.title, entry.summary, self.vocabulary, content_type=kind
+            read_page,
+            html,
+            url,
+            entry.title,
+            entry.summary,
+            self.vocabulary,
+            content_type=kind,
+            feed_text=entry.content or entry.summary,
         )
         return await asyncio.get_running_loop().run_in_executor(self.pool, read)
 
