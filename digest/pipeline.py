@@ -185,6 +185,7 @@ class _Run:
         )
         self.extracted = 0
         self.not_extracted = 0
+        self.downloaded: set[str] = set()  # feeds whose own download finished, whatever it said
         self.retried = 0  # stored stories that had kept their feed's text, downloaded again
         self.recovered = 0
         self.stored_for: Counter[str] = Counter()  # new items per feed URL, kept if it is abandoned
@@ -230,8 +231,14 @@ class _Run:
         for feed, task in zip(feeds, tasks, strict=True):
             if task in unfinished:
                 kept = self.stored_for[feed.url]
-                problem = f"abandoned unfinished when the run's deadline ({self.options.deadline:g} s) passed"
-                result = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem, kept)
+                if feed.url in self.downloaded:
+                    problem = (
+                        f"abandoned unfinished when the run's deadline ({self.options.deadline:g} s) passed"
+                    )
+                    result = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem, kept)
+                else:  # not a failure of the feed's: the run ran out of time before it answered
+                    problem = f"the run's deadline ({self.options.deadline:g} s) passed before it answered"
+                    result = FeedResult(feed.name, feed.url, FeedStatus.NOT_FETCHED, problem, kept)
                 self.batch.check(FeedCheck(feed, result, datetime.now(UTC), None))
                 results.append(result)
             else:
@@ -277,6 +284,7 @@ class _Run:
 
     async def _feed(self, feed: Feed) -> tuple[FeedResult, Validators | None]:
         download = await self.fetcher.get_feed(feed.url, self.store.validators(feed.url))
+        self.downloaded.add(feed.url)
         if download.not_modified:
             return (
                 FeedResult(feed.name, feed.url, FeedStatus.NOT_MODIFIED, moved_to=download.moved_to),
