@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 import typer
 
 from digest import __version__
-from digest.errors import ConfigError, DigestError, Terminated
+from digest.errors import INTERRUPTED, ConfigError, DigestError, Terminated
 from digest.plaintext import one_line, shorten
 
 if TYPE_CHECKING:
@@ -79,7 +79,19 @@ def stderr() -> Console:
 
 
 def main() -> None:
+    """The program: an interrupt outside a command's error boundary (while options are parsed,
+    while the digest is written) ends it as quietly as one inside."""
+    signal.signal(signal.SIGINT, _quit_quietly)
+    signal.signal(signal.SIGTERM, _quit_quietly)
     app()
+
+
+def _quit_quietly(signum: int, frame: object) -> None:
+    for interrupt in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(interrupt, signal.SIG_IGN)  # one line, however many signals follow
+    sys.stderr.write(INTERRUPTED + "\n")
+    # An exception, not os._exit: files being written are cleaned up on the way out.
+    raise SystemExit(Exit.INTERRUPTED if signum == signal.SIGINT else Exit.TERMINATED)
 
 
 def _version(value: bool) -> None:
@@ -902,6 +914,9 @@ def _on_sigterm(signum: int, frame: object) -> None:
 @contextlib.contextmanager
 def _errors(verbose: bool) -> Iterator[None]:
     """The one place where errors become a line on stderr and an exit code."""
+    # Inside, interrupts are exceptions (asyncio turns Ctrl-C into a cancelled run), so that
+    # finished work is committed on the way out.
+    outside = signal.signal(signal.SIGINT, signal.default_int_handler), signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
@@ -912,11 +927,14 @@ def _errors(verbose: bool) -> Iterator[None]:
         _report(error, verbose)
         raise typer.Exit(Exit.FAILURE) from None
     except KeyboardInterrupt:
-        stderr().print("interrupted; finished work is stored", markup=False)
+        stderr().print(INTERRUPTED, markup=False)
         raise typer.Exit(Exit.INTERRUPTED) from None
     except Terminated:
-        stderr().print("terminated; finished work is stored", markup=False)
+        stderr().print(INTERRUPTED, markup=False)
         raise typer.Exit(Exit.TERMINATED) from None
+    finally:
+        signal.signal(signal.SIGINT, outside[0])
+        signal.signal(signal.SIGTERM, outside[1])
 
 
 def _report(error: DigestError, verbose: bool) -> None:

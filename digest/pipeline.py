@@ -11,7 +11,6 @@ import signal
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Coroutine, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
@@ -39,8 +38,8 @@ from digest.parse import parse_feed
 from digest.plaintext import shorten
 from digest.store import Store
 from digest.tagging import Tagger
-from digest.workers.pool import start_fork_server, start_pool, stop_pool, warm_up
-from digest.workers.task import prepare, read_page, summary_of
+from digest.workers.pool import Pool, start_fork_server
+from digest.workers.task import summary_of
 
 T = TypeVar("T")
 
@@ -58,6 +57,7 @@ class RunOptions:
     extract: bool = True
     user_agent: str | None = None
     deadline: float = DEFAULT_DEADLINE
+    extract_seconds: float = EXTRACT_SECONDS  # one page's own extraction, not its wait for a worker
 
 
 class Observer(Protocol):
@@ -149,8 +149,7 @@ class _Run:
         # Stories already being fetched in this run, so a second feed carrying one waits for
         # it instead of downloading it again.
         self.in_flight: dict[str, asyncio.Future[None]] = {}
-        self.pool: ProcessPoolExecutor | None = None
-        self.pool_ready: asyncio.Future[None] | None = None
+        self.pool: Pool | None = None
         self.workers = os.cpu_count() or 1
         self.beside = _BesideTheLoop()
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
@@ -181,7 +180,7 @@ class _Run:
             self.batch.flush()
             self.beside.stop()
             if self.pool is not None:
-                stop_pool(self.pool)
+                self.pool.stop()
         return RunReport(tuple(results), self.extracted, self.not_extracted, abandoned)
 
     async def _within_deadline(self, feeds: Sequence[Feed]) -> tuple[list[FeedResult], int]:
@@ -189,7 +188,15 @@ class _Run:
         tasks = [asyncio.create_task(self.one_feed(feed)) for feed in feeds]
         if not tasks:
             return [], 0
-        _, unfinished = await asyncio.wait(tasks, timeout=self.options.deadline)
+        try:
+            _, unfinished = await asyncio.wait(tasks, timeout=self.options.deadline)
+        except asyncio.CancelledError:
+            # Interrupted: the feeds stop here, while the workers and the thread beside the loop
+            # they may be waiting for are still there to answer (or to be cancelled) cleanly.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         for task in unfinished:
             task.cancel()
         await asyncio.gather(*unfinished, return_exceptions=True)
@@ -314,7 +321,7 @@ class _Run:
                     await held.enter_async_context(self.pages)
                     page = await self.fetcher.get_page(entry.url, guard=guard)
                 if _is_html(page.headers.get("content-type", "")):
-                    read = await asyncio.wait_for(self._read(page.body, page.url, entry), EXTRACT_SECONDS)
+                    read = await self._read(page.body, page.url, entry)
         except PrivateAddressError:
             self.refused[feed.url].append(entry.url)
         except Exception:  # noqa: BLE001 - a page that fails to download or extract keeps its feed text
@@ -326,26 +333,17 @@ class _Run:
         self.observer.article_done(read is not None)
         return read
 
-    def _start_extraction(self) -> asyncio.Future[None]:
-        """The worker pool, started once, as soon as a feed has new stories to download.
-
-        Starting the workers blocks while the fork server imports trafilatura and each worker
-        builds its tagger (a second or so): that happens in a thread, while the first pages are
-        still downloading."""
-        if self.pool_ready is None:
-            self.pool = start_pool(self.workers)
-            self.pool_ready = asyncio.get_running_loop().run_in_executor(
-                None, warm_up, self.pool, self.workers, prepare, self.vocabulary
-            )
-            # Retrieved here, so that a pool stopped while starting logs nothing at exit.
-            self.pool_ready.add_done_callback(lambda started: started.cancelled() or started.exception())
-        return self.pool_ready
+    def _start_extraction(self) -> Pool:
+        """The worker pool, started once, as soon as a feed has new stories to download: its
+        workers start (a second or so, while the fork server imports trafilatura) as the first
+        pages are still downloading."""
+        if self.pool is None:
+            self.pool = Pool(self.workers, self.vocabulary)
+        return self.pool
 
     async def _read(self, html: bytes, url: str, entry: Entry) -> tuple[Article, Tags] | None:
-        await self._start_extraction()
-        return await asyncio.get_running_loop().run_in_executor(
-            self.pool, read_page, html, url, entry.title, entry.summary, self.vocabulary
-        )
+        page = (html, url, entry.title, entry.summary)
+        return await self._start_extraction().read(page, self.options.extract_seconds)
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
         return Sighting(entry.url, feed.url, feed.name, entry.guid, self.now)
