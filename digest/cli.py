@@ -14,21 +14,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, TypeVar
 
 import typer
 
 from digest import __version__
 from digest.errors import INTERRUPTED, ConfigError, DigestError, Terminated
-from digest.plaintext import one_line, shorten
+from digest.plaintext import one_line, plural, redact_url, redact_urls, shorten
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
     from digest.models import (
+        CustomRegion,
         Digest,
         Feed,
+        FeedHealth,
         FeedList,
         FeedResult,
         Filters,
@@ -42,12 +44,20 @@ if TYPE_CHECKING:
     from digest.store import Store
 
 
+# A feed as `digest feeds` or a digest shows it.
+_Shown = TypeVar("_Shown", "FeedResult", "FeedHealth")
+
+
 class Exit(IntEnum):
     OK = 0
     FAILURE = 1  # nothing could be produced
     USAGE = 2  # bad option or feeds file
     INTERRUPTED = 130  # SIGINT, Ctrl-C
     TERMINATED = 143  # SIGTERM, as from a service manager or `timeout`
+
+
+# SQLite's largest integer; checked by hand, since a `max=` would print it in the help.
+_LARGEST_ISSUE = 2**63 - 1
 
 
 class Format(StrEnum):
@@ -57,6 +67,21 @@ class Format(StrEnum):
     HTML = "html"
     JSON = "json"
     EMAIL = "email"
+
+
+class ListFormat(StrEnum):
+    """What `digest feeds` can print."""
+
+    RICH = "rich"
+    TEXT = "text"
+    JSON = "json"
+
+
+class IssuesFormat(StrEnum):
+    """What `digest issues` can print."""
+
+    TEXT = "text"
+    JSON = "json"
 
 
 app = typer.Typer(
@@ -112,7 +137,13 @@ def _root(
 # -- shared options ----------------------------------------------------------------------------
 
 FeedsOption = Annotated[
-    Path | None, typer.Option("--feeds", help="The feeds file (TOML).", show_default=False)
+    Path | None,
+    typer.Option(
+        "--feeds",
+        help="The feeds file (TOML). [default: $DIGEST_FEEDS, else ./feeds.toml, else feeds.toml in "
+        "the user config dir, else the bundled starter list]",
+        show_default=False,
+    ),
 ]
 DbOption = Annotated[
     Path | None, typer.Option("--db", envvar="DIGEST_DB", help="The SQLite store.", show_default=False)
@@ -142,7 +173,12 @@ RegionOption = Annotated[
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")]
 LockTimeoutOption = Annotated[
     float,
-    typer.Option("--lock-timeout", min=0, help="Seconds to wait for another run to finish. [default: 60]"),
+    typer.Option(
+        "--lock-timeout",
+        min=0,
+        show_default=False,
+        help="Seconds to wait for another run to finish. [default: 60]",
+    ),
 ]
 FromOption = Annotated[str | None, typer.Option("--from", help="The email's From (else [email] from).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="The email's To (else [email] to).")]
@@ -190,12 +226,14 @@ def _view(
     regions: list[str] | None,
     topics: list[str] | None,
     mail: Mail,
+    custom_regions: tuple[CustomRegion, ...] = (),
 ) -> _View:
     from digest.models import TOPICS, Filters  # noqa: PLC0415
 
     for name in topics or ():
         if name not in TOPICS:
             raise typer.BadParameter(f"{name!r} is not one of {', '.join(TOPICS)}", param_hint="--topic")
+    wanted_regions = _regions(regions or (), custom_regions)
     start = _moment(since, "--since") if since else None
     end = _moment(until, "--until", end_of_day=True) if until else None
     if start and start >= (end or datetime.now(UTC)):
@@ -205,7 +243,7 @@ def _view(
         days=days,
         since=start,
         until=end,
-        filters=Filters(policy_only=policy_only, regions=tuple(regions or ()), topics=tuple(topics or ())),
+        filters=Filters(policy_only=policy_only, regions=wanted_regions, topics=tuple(topics or ())),
         format=chosen,
         explicit_format=fmt is not None,
         output=output,
@@ -216,6 +254,29 @@ def _view(
     except OverflowError:
         raise typer.BadParameter(f"{days} days reach before the year 1", param_hint="--days") from None
     return view
+
+
+def _regions(wanted: Sequence[str], custom: tuple[CustomRegion, ...]) -> tuple[str, ...]:
+    """Each `--region` as a code: a code in any case, a code plus a city slug, or a name."""
+    if not wanted:
+        return ()
+    from digest.tagging.lookup import closest_regions, region_label, resolve_region  # noqa: PLC0415
+
+    codes: list[str] = []
+    for text in wanted:
+        shown = repr(shorten(one_line(text), 60))
+        found = resolve_region(text, custom)
+        if len(found) > 1:
+            choices = " or ".join(region_label(code, custom) for code in found)
+            raise typer.BadParameter(f"{shown} could be {choices}; give the code", param_hint="--region")
+        if not found:
+            closest = closest_regions(text, custom)
+            known = f"; the closest known: {', '.join(closest)}" if closest else ""
+            raise typer.BadParameter(
+                f"{shown} is not a known region code or name{known}", param_hint="--region"
+            )
+        codes.append(found[0])
+    return tuple(codes)
 
 
 def _moment(text: str, option: str, *, end_of_day: bool = False) -> datetime:
@@ -322,6 +383,7 @@ def fetch(
             regions=region,
             topics=topic,
             mail=_mail(feed_list, sender, to),
+            custom_regions=feed_list.vocabulary.regions,
         )
         options = pipeline.RunOptions(
             timeout=timeout or settings.timeout,
@@ -330,12 +392,12 @@ def fetch(
             user_agent=settings.user_agent,
             deadline=_seconds(deadline, "--deadline") if deadline else settings.deadline,
         )
-        with _run_lock(db, lock_timeout), _open_store(db) as store:
+        with _run_lock(db, lock_timeout, verbose=verbose), _open_store(db) as store:
             with _progress(len(feed_list.feeds), quiet=quiet) as observer:
                 report = pipeline.run(feed_list.feeds, store, options, feed_list.vocabulary, observer)
             _warn_about(report, verbose=verbose)
             if report.all_failed:
-                _fail("every feed failed; nothing was fetched", Exit.FAILURE)
+                _fail(_all_failed_message(report), Exit.FAILURE)
             if settings.keep_days is not None:
                 store.prune(datetime.now(UTC) - timedelta(days=settings.keep_days))
             digest = _digest(store, view, feed_list.feeds, new_only=new_only)
@@ -365,7 +427,6 @@ def show(
         typer.Option(
             "--issue",
             min=1,
-            max=2**63 - 1,  # SQLite's largest integer
             help="Print issue N again, exactly as it was sent (see `digest issues`).",
         ),
     ] = None,
@@ -374,6 +435,8 @@ def show(
 ) -> None:
     """Print the digest for the window from what is stored (no network)."""
     with _errors(verbose):
+        if issue is not None and issue > _LARGEST_ISSUE:
+            raise typer.BadParameter(f"no issue has a number past {_LARGEST_ISSUE}", param_hint="--issue")
         if issue is not None and new_only:
             raise typer.BadParameter(
                 "--issue prints a past issue; --new-only makes a new one", param_hint="--issue"
@@ -389,12 +452,13 @@ def show(
             regions=region,
             topics=topic,
             mail=_mail(feed_list, sender, to),
+            custom_regions=feed_list.vocabulary.regions,
         )
         path = _stored(db)
         if issue is not None:
             _emit(_past_issue(path, issue), view)
         elif new_only:  # it records an issue: one writer at a time, so no two runs send one story
-            with _run_lock(path, lock_timeout), _open_store(path) as store:
+            with _run_lock(path, lock_timeout, verbose=verbose), _open_store(path) as store:
                 _send(store, _digest(store, view, feed_list.feeds, new_only=True), view)
         else:
             with _open_store(path) as store:
@@ -413,14 +477,33 @@ def explain(
         from digest.render import explain as explained  # noqa: PLC0415
 
         path = _stored(db)
+        shown = repr(shorten(one_line(item), 80))
         with _open_store(path) as store:
-            found = store.find_items(item)
+            found = _find_items(store, item)
         if not found:
-            _fail(f"no stored item matches {item!r} (by id, URL or title start)", Exit.FAILURE)
+            _fail(f"no stored item matches {shown} (by id, URL or title start)", Exit.FAILURE)
         if len(found) > 1:
             choices = "; ".join(f"{match.id} {shorten(one_line(match.title), 50)}" for match in found[:5])
-            _fail(f"{len(found)} items match {item!r}; give one of their ids: {choices}", Exit.FAILURE)
+            _fail(f"{len(found)} items match {shown}; give one of their ids: {choices}", Exit.FAILURE)
         _write_stdout(explained.render(found[0]))
+
+
+# Longer than any stored id, URL or title worth typing; SQLite refuses LIKE patterns past
+# 50,000 bytes, and a 50,000-character argument is a paste gone wrong, not a reference.
+_LONGEST_REFERENCE = 10_000
+
+
+def _find_items(store: Store, reference: str) -> list[Item]:
+    """Items by id, URL or title start; a URL as the feed gave it (tracking parameters, an
+    upper-case host) is found by the canonical form the store keeps."""
+    if len(reference) > _LONGEST_REFERENCE:
+        return []
+    if found := store.find_items(reference):
+        return found
+    from digest.parse import canonical_url  # noqa: PLC0415
+
+    canonical = canonical_url(reference.strip()) if "://" in reference else None
+    return store.find_items(canonical) if canonical and canonical != reference.strip() else []
 
 
 @app.command("feeds")
@@ -429,7 +512,8 @@ def feeds_command(
     db: DbOption = None,
     days: DaysOption = None,
     fmt: Annotated[
-        Format | None, typer.Option("--format", help="rich, text or json. [default: rich on a terminal]")
+        ListFormat | None,
+        typer.Option("--format", help="Output format. [default: rich on a terminal, text otherwise]"),
     ] = None,
     stats: Annotated[
         bool, typer.Option("--stats", help="The store's size, items, bytes per item, instead.")
@@ -445,7 +529,7 @@ def feeds_command(
         if stats:
             with _open_store(path) as store:
                 figures = store.stats()
-            as_json = fmt is Format.JSON
+            as_json = fmt is ListFormat.JSON
             _write_stdout((health.stats_json if as_json else health.stats_text)(str(path), figures))
             return
         feed_list = _feed_list(feeds, quiet=True)
@@ -453,24 +537,24 @@ def feeds_command(
             datetime.now(UTC), days=days or feed_list.settings.days, since=None, until=None
         )
         with _open_store(path) as store:
-            report = store.feed_health(feed_list.feeds, window)
-        chosen = fmt or (Format.RICH if _is_terminal(sys.stdout) else Format.TEXT)
-        if chosen is Format.JSON:
+            report = [_redacted(feed) for feed in store.feed_health(feed_list.feeds, window)]
+        chosen = fmt or (ListFormat.RICH if _is_terminal(sys.stdout) else ListFormat.TEXT)
+        if chosen is ListFormat.JSON:
             _write_stdout(health.as_json(report))
-        elif chosen is Format.RICH:
+        elif chosen is ListFormat.RICH:
             from rich.console import Console  # noqa: PLC0415
 
             Console(highlight=False).print(health.rich(report))
-        elif chosen is Format.TEXT:
-            _write_stdout(health.text(report))
         else:
-            raise typer.BadParameter("feeds are listed as rich, text or json", param_hint="--format")
+            _write_stdout(health.text(report))
 
 
 @app.command("issues")
 def issues_command(
     db: DbOption = None,
-    fmt: Annotated[Format | None, typer.Option("--format", help="text or json. [default: text]")] = None,
+    fmt: Annotated[
+        IssuesFormat | None, typer.Option("--format", help="Output format. [default: text]")
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """List the issues sent so far (digests printed with --new-only)."""
@@ -480,12 +564,10 @@ def issues_command(
         path = _stored(db)
         with _open_store(path) as store:
             sent = store.issues()
-        if fmt is Format.JSON:
+        if fmt is IssuesFormat.JSON:
             _write_stdout(listing.as_json(sent))
-        elif fmt in {None, Format.TEXT, Format.RICH}:
-            _write_stdout(listing.text(sent))
         else:
-            raise typer.BadParameter("issues are listed as text or json", param_hint="--format")
+            _write_stdout(listing.text(sent))
 
 
 @app.command()
@@ -515,14 +597,15 @@ def prune(
                 "say how old, e.g. 180d, or set keep_days in [settings]", param_hint="--older-than"
             )
         path = _stored(db)
-        with _run_lock(path, lock_timeout), _open_store(path) as store:
+        with _run_lock(path, lock_timeout, verbose=verbose), _open_store(path) as store:
             before = store.stats()
             removed = store.prune(datetime.now(UTC) - timedelta(days=days))
             after = store.stats()
         if not quiet:
             stderr().print(
-                f"removed {removed} items older than {days} days; store {megabytes(before.bytes)} -> "
-                f"{megabytes(after.bytes)}, {after.items} items, {after.bytes_per_item:,} bytes per item",
+                f"removed {plural(removed, 'item')} older than {plural(days, 'day')}; store "
+                f"{megabytes(before.bytes)} -> {megabytes(after.bytes)}, {plural(after.items, 'item')}, "
+                f"{after.bytes_per_item:,} bytes per item",
                 markup=False,
             )
 
@@ -565,7 +648,7 @@ def retag(
         path = _stored(db)
         tagger = Tagger(feed_list.vocabulary)
         count = policy = 0
-        with _run_lock(path, lock_timeout), _open_store(path) as store:
+        with _run_lock(path, lock_timeout, verbose=verbose), _open_store(path) as store:
             batch: list[tuple[str, Tags]] = []
             for uid, title, summary, text in store.texts():
                 tags = tagger.tag(title, summary, text)
@@ -576,7 +659,7 @@ def retag(
                     batch = []
             store.retag(batch)
         if not quiet:
-            stderr().print(f"retagged {count} items: {policy} about policy", markup=False)
+            stderr().print(f"retagged {plural(count, 'item')}: {policy:,} about policy", markup=False)
 
 
 opml_app = typer.Typer(
@@ -602,10 +685,7 @@ def opml_import(
 
         from digest import config, opml  # noqa: PLC0415
 
-        try:
-            data = source.read_bytes()
-        except OSError as error:
-            raise ConfigError(f"{source}: cannot read it ({error.strerror or error})") from None
+        data = config.read_bytes(source, "OPML file")
         incoming, unusable = opml.read_opml(data, str(source))
         user_dir = Path(platformdirs.user_config_dir("digest"))
         target, bundled = config.locate(feeds, user_dir)
@@ -624,16 +704,22 @@ def opml_import(
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_file(target, updated, "the feeds file")
         for skipped in (*unusable, *duplicates):
-            stderr().print(f"skipped {skipped.name!r} ({skipped.url}): {skipped.reason}", markup=False)
+            where = f"{one_line(skipped.name)!r} ({one_line(redact_url(skipped.url))})"
+            stderr().print(f"skipped {where}: {one_line(skipped.reason)}", markup=False)
         stderr().print(
-            f"added {len(added)} feeds to {target}; skipped {len(unusable) + len(duplicates)}", markup=False
+            f"added {plural(len(added), 'feed')} to {one_line(str(target))}; "
+            f"skipped {len(unusable) + len(duplicates):,}",
+            markup=False,
         )
 
 
 @opml_app.command("export")
 def opml_export(
     feeds: FeedsOption = None,
-    output: OutputOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the OPML document to this file instead of stdout."),
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Print the feeds file's feeds as an OPML 2.0 document."""
@@ -655,15 +741,14 @@ def _lists_feeds(text: str) -> bool:
 
     try:
         return "feeds" in tomllib.loads(text.removeprefix("\ufeff"))
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return True  # let the feeds file's own check say what is wrong, and where
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the feeds file ({error})") from None
+    from digest import config  # noqa: PLC0415
+
+    return config.read_text(path)
 
 
 # -- the edges: files, store, streams ----------------------------------------------------------
@@ -707,10 +792,17 @@ def _stored(db: Path | None) -> Path:
     return path
 
 
-def _run_lock(db: Path | None, timeout: float) -> contextlib.AbstractContextManager[None]:
+def _run_lock(db: Path | None, timeout: float, *, verbose: bool) -> contextlib.AbstractContextManager[None]:
     from digest.store import run_lock  # noqa: PLC0415
 
-    return run_lock(_db_path(db), timeout)
+    def say_waiting(holder: str) -> None:
+        # A cron job's log need not hear it; a person at a terminal wonders why nothing moves.
+        if verbose or stderr().is_terminal:
+            stderr().print(
+                f"waiting for the run in process {one_line(holder)} (up to {timeout:g} s)", markup=False
+            )
+
+    return run_lock(_db_path(db), timeout, say_waiting)
 
 
 @contextlib.contextmanager
@@ -741,9 +833,21 @@ def _digest(store: Store, view: _View, feeds: Sequence[Feed], *, new_only: bool 
     codes = {r.code.split("-")[0] for item in (*items, *before) for r in item.tags.regions}
     codes |= {item.tags.primary_region for item in items if item.tags.primary_region}
     now = datetime.now(UTC)
-    results = store.feed_results(feeds)
+    results = [_redacted(result) for result in store.feed_results(feeds)]
     return compose.compose(
         items, results, window, view.filters, now, before=before, names=region_names(codes), sent=sent
+    )
+
+
+def _redacted(feed: _Shown) -> _Shown:
+    """A feed as people get to see it: its URL as configured carries any credentials the
+    request needs (`https://user:pass@host/`, `?token=`); what is shown carries none, and its
+    error (server text: a reason phrase, a redirect target) is cleaned like feed text."""
+    return dataclasses.replace(
+        feed,
+        url=redact_url(feed.url),
+        error=_shown_error(feed.error) if feed.error else feed.error,
+        moved_to=redact_url(feed.moved_to) if feed.moved_to else feed.moved_to,
     )
 
 
@@ -850,28 +954,61 @@ def _write_file(path: Path, text: str, what: str = "the digest") -> None:
     output.write_path(path, text, what=what)
 
 
+# Past this many failures with one cause, the rest are counted, not listed: 5,000 feeds
+# behind one dead proxy are one problem, not 5,000 lines.
+_LISTED_PER_CAUSE = 3
+# What a feed's error starts with when the network, not the feed, is at fault.
+_UNREACHABLE = ("could not resolve host", "connection refused", "could not connect")
+
+
 def _warn_about(report: RunReport, *, verbose: bool) -> None:
     from digest.models import FeedStatus  # noqa: PLC0415
 
     if report.abandoned:
         stderr().print(
-            f"warning: the run's deadline passed; {report.abandoned} unfinished feeds were abandoned "
-            "and the digest holds what was finished",
+            f"warning: the run's deadline passed; {plural(report.abandoned, 'unfinished feed')} "
+            "abandoned, and the digest holds what was finished",
             markup=False,
         )
+    unlisted: dict[str, int] = {}
     for feed in report.feeds:
-        where = f"feed {feed.name!r} ({feed.url})"
+        where = f"feed {one_line(feed.name)!r} ({one_line(redact_url(feed.url))})"
         if feed.status is FeedStatus.ERROR:
-            stderr().print(f"warning: {where}: {feed.error}", markup=False)
+            cause = _cause(feed.error)
+            seen = unlisted.get(cause, -_LISTED_PER_CAUSE)
+            unlisted[cause] = seen + 1
+            if verbose or seen < 0:
+                stderr().print(f"warning: {where}: {_shown_error(feed.error)}", markup=False)
         for warning in feed.warnings:
-            stderr().print(f"warning: {where}: {warning}", markup=False)
+            stderr().print(f"warning: {where}: {_shown_error(warning)}", markup=False)
+    for cause, count in unlisted.items():
+        if count > 0 and not verbose:
+            fault = "unreachable" if cause.startswith(_UNREACHABLE) else "failed"
+            stderr().print(f"warning: {plural(count, 'more feed')} {fault}: {cause}", markup=False)
     if verbose:
         stderr().print(
-            f"{len(report.feeds)} feeds, {report.new_items} new items, "
-            f"{report.articles_extracted} articles extracted, "
-            f"{report.articles_not_extracted} kept the feed's text",
+            f"{plural(len(report.feeds), 'feed')}, {plural(report.new_items, 'new item')}, "
+            f"{plural(report.articles_extracted, 'article')} extracted, "
+            f"{report.articles_not_extracted:,} kept the feed's text",
             markup=False,
         )
+
+
+def _cause(error: str | None) -> str:
+    """What failures have in common: "could not connect", without each host's own detail."""
+    return _shown_error(error).split(" (", 1)[0]
+
+
+def _shown_error(error: str | None) -> str:
+    """A feed's error as a message may show it: one line, server text cleaned, no credentials."""
+    return one_line(redact_urls(error or "unknown error"))
+
+
+def _all_failed_message(report: RunReport) -> str:
+    causes = {_cause(feed.error) for feed in report.feeds}
+    if all(cause.startswith(_UNREACHABLE) for cause in causes):
+        return f"every feed failed; the network looks unreachable ({', '.join(sorted(causes))})"
+    return "every feed failed; nothing was fetched"
 
 
 @contextlib.contextmanager
@@ -940,11 +1077,11 @@ def _errors(verbose: bool) -> Iterator[None]:
 def _report(error: DigestError, verbose: bool) -> None:
     if verbose:
         stderr().print_exception()
-    stderr().print(f"error: {error.message}", markup=False)
+    stderr().print(f"error: {one_line(error.message)}", markup=False)
     if error.hint:
-        stderr().print(f"hint: {error.hint}", markup=False)
+        stderr().print(f"hint: {one_line(error.hint)}", markup=False)
 
 
 def _fail(message: str, code: Exit) -> NoReturn:
-    stderr().print(f"error: {message}", markup=False)
+    stderr().print(f"error: {one_line(message)}", markup=False)
     raise typer.Exit(code)

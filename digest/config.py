@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,10 @@ from digest.models import (
     Settings,
     Vocabulary,
 )
+from digest.plaintext import one_line, redact_url
+
+# A feeds or OPML file is a few KB; 10 MB is far past any real one and still cheap to read.
+MAX_FILE_BYTES = 10 * 2**20
 
 _TOP_KEYS = frozenset({"settings", "feeds", "regions", "topics", "email"})
 _EMAIL_KEYS = {"from": "sender", "to": "to", "subject": "subject"}
@@ -50,7 +55,7 @@ class _Source:
         self._lines: dict[tuple[str | None, int, str], int] | None = None
 
     def fail(self, problem: str, line: int | None = None) -> ConfigError:
-        where = f"{self.path}:{line}" if line else str(self.path)
+        where = f"{_shown(self.path)}:{line}" if line else _shown(self.path)
         return ConfigError(f"{where}: {problem}")
 
     def line_of(self, key: str, table: str | None = None, index: int = 0) -> int | None:
@@ -77,13 +82,59 @@ class _Source:
 
 
 def load(path: Path, *, bundled: bool = False) -> FeedList:
+    return parse(read_text(path), path, bundled=bundled)
+
+
+def read_text(path: Path, what: str = "feeds file") -> str:
+    """A small UTF-8 file the user named, read with care: `--feeds /dev/zero` or a FIFO must
+    be refused, not read until memory runs out or a writer comes. A leading BOM is dropped."""
+    data = read_bytes(path, what)
     try:
-        text = path.read_text(encoding="utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{_shown(path)}: is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})",
+            hint=f"save the {what} as UTF-8",
+        ) from None
+
+
+def read_bytes(path: Path, what: str = "feeds file") -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, or a ConfigError naming it."""
+    where = _shown(path)
+    try:
+        # The check comes before the open: opening a FIFO waits for a writer, a tape rewinds.
+        _check_regular(path.stat(), where, what)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(descriptor, "rb") as handle:
+            _check_regular(os.fstat(handle.fileno()), where, what)  # it may have been swapped since
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such feeds file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the feeds file ({error})") from None
-    return parse(text, path, bundled=bundled)
+        raise ConfigError(f"{where}: no such {what}") from None
+    except OSError as error:
+        raise ConfigError(f"{where}: cannot read the {what} ({describe_os_error(error)})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ConfigError(f"{where}: larger than {MAX_FILE_BYTES // 2**20} MB; this is not a {what}")
+    return data
+
+
+def _check_regular(status: os.stat_result, where: str, what: str) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise ConfigError(f"{where}: is a directory, not a {what}")
+    if not stat.S_ISREG(status.st_mode):
+        raise ConfigError(f"{where}: is not a regular file (a device, FIFO or socket), not a {what}")
+    if status.st_size > MAX_FILE_BYTES:
+        raise ConfigError(f"{where}: larger than {MAX_FILE_BYTES // 2**20} MB; this is not a {what}")
+
+
+def describe_os_error(error: OSError) -> str:
+    """ "permission denied", not "[Errno 13] Permission denied: '/x'": the file is named already."""
+    reason = error.strerror or type(error).__name__
+    return reason[:1].lower() + reason[1:]
+
+
+def _shown(path: Path) -> str:
+    """A path as a message shows it: a name holding a newline cannot start a second line."""
+    return one_line(str(path))
 
 
 def parse(text: str, path: Path, *, bundled: bool = False) -> FeedList:
@@ -91,6 +142,8 @@ def parse(text: str, path: Path, *, bundled: bool = False) -> FeedList:
     source = _Source(path, text)
     try:
         document = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses once per level of nested arrays or tables
+        raise source.fail("invalid TOML: arrays or tables nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         position = _TOML_POSITION.search(message)
@@ -184,7 +237,9 @@ def _feeds(tables: Any, source: _Source) -> tuple[Feed, ...]:
             raise source.fail(f"duplicate feed name {feed.name!r}", source.line_of("name", "feeds", index))
         same_url = _url_key(feed.url)
         if same_url in urls:
-            raise source.fail(f"duplicate feed url {feed.url!r}", source.line_of("url", "feeds", index))
+            raise source.fail(
+                f"duplicate feed url {redact_url(feed.url)!r}", source.line_of("url", "feeds", index)
+            )
         names[feed.name.casefold()] = index
         urls[same_url] = index
         feeds.append(feed)
@@ -207,7 +262,11 @@ def _feed(table: Any, index: int, header: int | None, source: _Source) -> Feed:
     if url is None:
         raise source.fail(f"feed {name!r} has no url", header)
     if not isinstance(url, str) or not is_web_url(url.strip()):
-        raise source.fail(f"feed {name!r}: url must be an http or https URL, got {url!r}", line("url"))
+        shown = redact_url(url) if isinstance(url, str) else url
+        raise source.fail(
+            f"feed {name!r}: url must be an http or https URL with a valid host and port, got {shown!r}",
+            line("url"),
+        )
     extract = table.get("extract", True)
     if not isinstance(extract, bool):
         raise source.fail(f"feed {name!r}: extract must be true or false", line("extract"))
@@ -286,9 +345,25 @@ def is_web_url(url: str) -> bool:
         return False
     try:
         parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not 0 to 65535
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return False
     except ValueError:
         return False
+    return parts.hostname.isascii() or _fetchable(url)
+
+
+def _fetchable(url: str) -> bool:
+    """Whether the fetcher can use a URL with an international host name: it must encode as
+    IDNA ("bücher.example" does, "☃.net" does not). httpx decides, as it will at fetch time;
+    imported only here, since plain ASCII hosts are the rule and `show` should not pay for it."""
+    import httpx  # noqa: PLC0415
+
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return True
 
 
 def _url_key(url: str) -> str:

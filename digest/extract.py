@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from digest.decode import decode_page
 from digest.models import Article
 from digest.plaintext import clean_text, columns, one_line
 
@@ -13,12 +14,14 @@ from digest.plaintext import clean_text, columns, one_line
 MIN_ARTICLE_COLUMNS = 400
 
 
-def extract_article(html: bytes, url: str) -> Article | None:
-    """The main text of a news page, or None when there is no plausible article in it."""
+def extract_article(html: bytes, url: str, content_type: str | None = None) -> Article | None:
+    """The main text of a news page, or None when there is no plausible article in it.
+
+    `content_type` is the page's HTTP Content-Type: its charset decides how the page is read."""
     import trafilatura  # noqa: PLC0415 - heavy; only worker processes need it
 
     document = trafilatura.bare_extraction(
-        html,
+        parser_input(decode_page(html, content_type)),
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -39,6 +42,15 @@ def extract_article(html: bytes, url: str) -> Article | None:
         published=_date(_field(document, "date")),
         site_name=_field(document, "sitename"),
     )
+
+
+def parser_input(page: str) -> str:
+    """The decoded page as lxml takes it: text with an XML declaration naming an encoding is
+    refused, and trafilatura would then re-read the page as bytes, in the charset it declares."""
+    start = page.lstrip()
+    if start.startswith("<?xml") and (end := start.find("?>")) != -1:
+        return start[end + 2 :]
+    return page
 
 
 def _field(document: object, name: str) -> str | None:

@@ -14,10 +14,9 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
-from urllib.parse import urlsplit
 
 from digest.errors import FetchError, Terminated
-from digest.fetch import PER_HOST, Fetcher, LinkGuard, PrivateAddressError, network_of
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -154,9 +153,6 @@ class _Run:
         self.beside = _BesideTheLoop()
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
         self.pages = asyncio.Semaphore(options.concurrency + 2 * self.workers)
-        self.host_turns: defaultdict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(PER_HOST)
-        )
         self.fetcher = Fetcher(
             timeout=options.timeout, concurrency=options.concurrency, user_agent=options.user_agent
         )
@@ -253,8 +249,8 @@ class _Run:
                 parse_feed, download.body, url=download.url, headers=download.headers, now=self.now
             )
         )
-        if parsed.problem and not parsed.entries:
-            raise FetchError(f"not a feed: {shorten(parsed.problem, 160)}")
+        if parsed.error:
+            raise FetchError(parsed.error)
         warnings: tuple[str, ...] = ()
         if parsed.problem:
             warnings = (f"not well-formed ({shorten(parsed.problem, 160)}), used its entries anyway",)
@@ -317,11 +313,12 @@ class _Run:
                 # A page waits for its host's turn before it takes a place among the pages in
                 # memory: pages queued behind one busy host would otherwise hold every place,
                 # and the other hosts' downloads would wait for nothing.
-                async with self.host_turns[urlsplit(entry.url).hostname or ""]:
+                async with self.fetcher.turn(entry.url, feed=feed.url) as turn:
                     await held.enter_async_context(self.pages)
-                    page = await self.fetcher.get_page(entry.url, guard=guard)
-                if _is_html(page.headers.get("content-type", "")):
-                    read = await self._read(page.body, page.url, entry)
+                    page = await self.fetcher.get_page(entry.url, guard=guard, turn=turn)
+                kind = page.headers.get("content-type", "")
+                if _is_html(kind):
+                    read = await self._read(page.body, page.url, kind, entry)
         except PrivateAddressError:
             self.refused[feed.url].append(entry.url)
         except Exception:  # noqa: BLE001 - a page that fails to download or extract keeps its feed text
@@ -341,8 +338,9 @@ class _Run:
             self.pool = Pool(self.workers, self.vocabulary)
         return self.pool
 
-    async def _read(self, html: bytes, url: str, entry: Entry) -> tuple[Article, Tags] | None:
-        page = (html, url, entry.title, entry.summary)
+    async def _read(self, html: bytes, url: str, kind: str, entry: Entry) -> tuple[Article, Tags] | None:
+        """`kind` is the page's Content-Type: its charset is how the page is decoded."""
+        page = (html, url, entry.title, entry.summary, kind)
         return await self._start_extraction().read(page, self.options.extract_seconds)
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:

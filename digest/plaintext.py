@@ -150,3 +150,49 @@ def _wrap_pieces(text: str, room: int) -> list[str]:
 
 # A wide character on its own, or a run of narrow ones ("e-CNY", "2026年" keeps "2026" whole).
 _WIDE_PIECES = re.compile(r"[^\x00-\u10ff\s]|[\x00-\u10ff]+")
+
+
+# Query parameters that carry a credential in feed URLs (private feeds, paid APIs, signed links).
+_SECRET_PARAMS = frozenset({
+    "token", "access_token", "auth", "auth_token", "api_key", "apikey", "api-key", "key", "secret",
+    "client_secret", "password", "passwd", "pass", "pwd", "sig", "signature", "session", "sessionid",
+    "private_token", "refresh_token", "id_token", "hash", "code", "ticket", "credential",
+})  # fmt: skip
+_SECRET_PARTS = ("token", "secret", "passw", "apikey", "api_key", "signature", "credential")
+_URL_IN_TEXT = re.compile(r"""https?://[^\s"'<>]+""", re.IGNORECASE)
+_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/?#]*@", re.IGNORECASE)
+REDACTED = "***"
+
+
+def redact_url(url: str) -> str:
+    """The URL with its credentials masked, for showing: `https://***@host/feed?token=***`.
+
+    The user name goes too, since a token is often sent as one (`https://TOKEN@host/`). The
+    request itself uses the URL as configured; this is only what people and logs get to see."""
+    masked = _USERINFO.sub(rf"\1{REDACTED}@", url, count=1)
+    head, mark, rest = masked.partition("?")
+    if not mark:
+        return masked
+    query, hash_mark, fragment = rest.partition("#")
+    pairs = [_redact_pair(pair) for pair in query.split("&")]
+    return f"{head}?{'&'.join(pairs)}{hash_mark}{fragment}"
+
+
+def redact_urls(text: str) -> str:
+    """Every URL inside a message (an HTTP error, a redirect target) passed through `redact_url`."""
+    if "://" not in text:
+        return text
+    return _URL_IN_TEXT.sub(lambda found: redact_url(found[0]), text)
+
+
+def _redact_pair(pair: str) -> str:
+    key, equals, value = pair.partition("=")
+    name = key.lower()
+    if equals and value and (name in _SECRET_PARAMS or any(part in name for part in _SECRET_PARTS)):
+        return f"{key}={REDACTED}"
+    return pair
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 article", "4,968 feeds": the count with its noun in the right number."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"

@@ -13,7 +13,7 @@ import sqlite3
 import time
 import types
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -482,8 +482,9 @@ class Store:
 
 
 @contextlib.contextmanager
-def run_lock(db: Path, timeout: float) -> Iterator[None]:
+def run_lock(db: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """One writing run at a time per store: an exclusive lock on a file beside the database.
+    `on_wait` hears the holder's pid once, when this run starts waiting for it.
 
     flock belongs to the open file, so the kernel drops it when its process dies: a lock left
     by a killed run never blocks the next one. The pid inside only names the holder."""
@@ -500,6 +501,10 @@ def run_lock(db: Path, timeout: float) -> Iterator[None]:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if on_wait is not None:
+                    handle.seek(0)
+                    on_wait(handle.read().strip() or "unknown")
+                    on_wait = None
                 if time.monotonic() >= deadline:
                     handle.seek(0)
                     holder = handle.read().strip() or "unknown"

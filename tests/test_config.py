@@ -110,7 +110,7 @@ def test_a_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
     feeds = tmp_path / "feeds.toml"
     feeds.write_bytes(b"\xff\xfe[[feeds]]")
 
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match=r"is not UTF-8 text \(byte 0xff at offset 0\)"):
         config.load(feeds)
 
 

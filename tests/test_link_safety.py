@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import WINDOW, FixtureServer, invoke, write_feeds
 
-from digest import fetch
-from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of, private_address
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, guard, network_of, private_address
 
 
 @pytest.mark.parametrize(
@@ -91,7 +90,7 @@ def test_a_public_feeds_private_links_are_reported_and_its_stories_keep_the_feed
     async def only_localhost_is_private(host: str) -> str | None:
         return "127.0.0.1" if host == "localhost" else None
 
-    monkeypatch.setattr(fetch, "private_address", only_localhost_is_private)
+    monkeypatch.setattr(guard, "private_address", only_localhost_is_private)
     server.add_fixture_articles()
     feed = server.add_fixture_feed("/rss2.xml", "rss2.xml")
     text = (

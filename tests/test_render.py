@@ -222,14 +222,17 @@ def test_hostile_titles_stay_inert(renderer: str) -> None:
     if renderer == "html":
         assert "<script" not in out  # escaped where a reader would interpret it
     if renderer == "markdown":
-        assert "\\<script\\>" in out
+        assert "&lt;script&gt;" in out and "<script" not in out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     if renderer != "json":  # data keeps the whole (cleaned) title; what people read is cut
         assert HOSTILE.count("long") > 900 and out.count("long") < 200
 
 
 def test_feed_text_cannot_change_the_markdown_structure() -> None:
-    hostile = ["===", "1. a list?", "- a list?", "# heading?", "[link](https://evil.example)", "<b>raw</b>"]
+    hostile = [
+        "===", "1. a list?", "- a list?", "# heading?", "[link](https://evil.example)", "<b>raw</b>",
+        "> quote? &copy; a < b & c",
+    ]  # fmt: skip
     items = [
         item(n, text, summary=text, feed=f"F{n}", tags=tags(("regulation",), ("HK", "Hong Kong")))
         for n, text in enumerate(hostile, start=20)
@@ -248,3 +251,9 @@ def test_feed_text_cannot_change_the_markdown_structure() -> None:
         if t.type == "link_open"
     ]
     assert "https://evil.example" not in links
+    texts = [t.content for t in tokens if t.type == "inline" for t in t.children or [] if t.type == "text"]
+    assert "<b>raw</b>" in texts and "> quote? &copy; a < b & c" in texts  # read back as written
+    # Original Markdown and its dialects take no backslash before `<`: none may be left raw,
+    # and the only ones in the output open the digest's own link destinations.
+    assert rendered.count("<") == rendered.count("](<")
+    assert "&copy;" not in rendered

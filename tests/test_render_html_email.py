@@ -271,3 +271,24 @@ def test_email_without_sender_or_recipient() -> None:
 def test_email_rejects_header_injection(changes: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="one line"):
         message(**changes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Crypto policy digest\n.\nthe rest of the digest\n",
+        ".\n" + "." * 80 + "\n." + "é" * 40 + "\n",
+        "." + "x" * 74 + "\n" + "." + "=" * 30 + "\n",
+    ],
+)
+def test_no_line_of_the_email_is_a_lone_dot(text: str) -> None:
+    # `sendmail -t` without `-i` ends the message at a line holding only a dot.
+    html = f"<html><body><pre>\n{text}</pre></body></html>\n"
+    raw = email_render.render(sample(), text=text, html=html, sender=None, to=None)
+
+    assert "." not in raw.splitlines()
+    assert all(len(line) <= 78 for line in raw.splitlines())
+    parsed = email.message_from_string(raw, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    plain, markup = parsed.iter_parts()
+    assert plain.get_content() == text and markup.get_content() == html  # type: ignore[attr-defined]

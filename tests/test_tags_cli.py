@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import WINDOW, FixtureServer, invoke, write_feeds
+from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
 
 from digest.store import MIGRATIONS, Store
 
@@ -67,6 +67,44 @@ def test_filters_select_by_policy_region_and_topic(fetched: Path, env: dict[str,
     assert all("enforcement" in item["topics"] for item in show(fetched, env, "--topic", "enforcement"))
 
 
+@pytest.mark.parametrize(
+    ("typed", "articles"),
+    [
+        ("china", {"a1.html", "a2.html"}),
+        ("北京", {"a1.html"}),
+        ("Beijing", {"a1.html"}),
+        ("Hong Kong", set()),
+        ("ae-du", {"a3.html"}),
+        ("wyoming", {"a4.html"}),
+        ("CN-GD-Shenzhen", set()),  # a known code plus a city slug: valid, nothing there
+    ],
+)
+def test_region_names_resolve_to_their_codes(
+    fetched: Path, env: dict[str, str], typed: str, articles: set[str]
+) -> None:
+    assert set(by_article(show(fetched, env, "--region", typed))) == articles
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Chian", "the closest known: "),
+        ("cn-bx", "CN-BJ (Beijing)"),
+        ("Georgia", "could be GE (Georgia) or US-GA"),
+        ("zz-qq-" + "x" * 5000, "is not a known region"),
+    ],
+)
+def test_a_region_that_cannot_match_is_a_usage_error(
+    fetched: Path, env: dict[str, str], typed: str, said: str
+) -> None:
+    done = run_digest(["show", "--feeds", str(fetched), "--region", typed, *WINDOW], env)
+
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert said in stderr and "Traceback" not in stderr and len(stderr) < 1000
+    assert done.stdout == b""
+
+
 def test_explain_shows_tags_and_evidence(fetched: Path, env: dict[str, str]) -> None:
     beijing = by_article(show(fetched, env))["a1.html"]
 
@@ -112,7 +150,7 @@ def test_retag_applies_new_regions_without_the_network(
     result = invoke(["retag", "--feeds", str(feeds)], env)
 
     assert result.exit_code == 0
-    assert result.stderr == "retagged 1 items: 1 about policy\n"
+    assert result.stderr == "retagged 1 item: 1 about policy\n"
     [item] = show(feeds, env, "--region", "CN-GD")
     assert item["regions"] == [{"code": "CN-GD-songshanlake", "name": "Songshan Lake"}]
 

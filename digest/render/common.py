@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from digest.models import Digest, FeedResult, Story, Trend
-from digest.plaintext import one_line, shorten
+from digest.plaintext import one_line, plural, shorten
 
 TITLE_CHARS = 200
 ARROWS = {"up": "▲", "down": "▼", "same": "="}
@@ -73,7 +73,7 @@ def is_web_link(url: str) -> bool:
 
 
 def _count(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+    return plural(count, one, many)
 
 
 def buckets(counts: list[int], columns: int) -> list[int]:

@@ -46,12 +46,52 @@ def render(
         message["From"] = sender
     if to:
         message["To"] = to
-    message.set_content(text, subtype="plain", charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
+    message.set_content(text, subtype="plain", charset="utf-8", cte=_transfer_encoding(text))
+    message.add_alternative(html, subtype="html", charset="utf-8", cte=_transfer_encoding(html))
     for part in message.iter_parts():
         # The stdlib stamps MIME-Version on every part it builds; it belongs on the message alone.
         del part["MIME-Version"]
+        if part["Content-Transfer-Encoding"] == "quoted-printable":
+            part.set_payload(_no_lone_dots(str(part.get_payload())))
     return message.as_string()
+
+
+def _transfer_encoding(body: str) -> str:
+    """Quoted-printable, unless base64 is shorter (text mostly in Chinese). Never 7bit: in a
+    7bit part a line of a single `.` stays one, and `sendmail -t` without `-i` ends the
+    message there, losing the rest."""
+    data = body.encode("utf-8")
+    non_ascii = sum(byte > 0x7E for byte in data)
+    return "base64" if 3 * non_ascii + (len(data) - non_ascii) > len(data) * 4 // 3 else "quoted-printable"
+
+
+def _no_lone_dots(payload: str) -> str:
+    """Quoted-printable with every line's leading `.` written `=2E` (as RFC 2049 advises), so
+    no line is a lone dot; lines that grow past 76 characters are split with a soft break."""
+    lines: list[str] = []
+    for encoded in payload.split("\n"):
+        rest = encoded
+        while rest.startswith("."):
+            rest = "=2E" + rest[1:]
+            if len(rest) <= _QP_LINE:
+                break
+            head, rest = _split_quoted(rest)
+            lines.append(head)
+        lines.append(rest)
+    return "\n".join(lines)
+
+
+def _split_quoted(line: str) -> tuple[str, str]:
+    """A quoted-printable line cut before 76 characters, never inside an `=XX` escape."""
+    end = 0
+    while True:
+        step = 3 if line[end] == "=" and end + 3 <= len(line) else 1
+        if end + step > _QP_LINE - 1:  # room for the soft break's "="
+            return line[:end] + "=", line[end:]
+        end += step
+
+
+_QP_LINE = 76  # RFC 2045's longest encoded line
 
 
 def _domain(sender: str | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from digest.models import Evidence, Item
 from digest.plaintext import one_line, shorten, wrap
-from digest.render.common import day
+from digest.render.common import day, is_web_link
 
 WIDTH = 78
 
@@ -13,7 +13,8 @@ def render(item: Item) -> str:
     tags = item.tags
     lines = wrap(shorten(one_line(item.title), 300), WIDTH)
     lines += [f"  {item.id} · {one_line(', '.join(item.feeds) or item.feed)} · {day(item.published)}"]
-    lines += [f"  {item.url}", ""]
+    # A linkless entry is stored under a made-up urn: key, which is no address to show.
+    lines += [f"  {item.url}", ""] if is_web_link(item.url) else [""]
     lines += [f"policy:  {'yes' if tags.policy else 'no'}"]
     if tags.policy:
         lines += [f"topics:  {', '.join(tags.topics)}"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from digest.models import Digest, FeedResult, Item
 from digest.plaintext import one_line
+from digest.render.common import is_web_link
 
 
 def render(digest: Digest) -> str:
@@ -32,7 +33,7 @@ def _item(item: Item) -> dict[str, Any]:
     return {
         "id": item.id,
         "title": one_line(item.title),
-        "url": item.url,
+        "url": item.url if is_web_link(item.url) else None,  # never the made-up key of a linkless entry
         "feed": item.feed,
         "published": _iso(item.published),
         "summary": one_line(item.summary),

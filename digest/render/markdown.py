@@ -18,9 +18,12 @@ from digest.render.common import (
     trend,
 )
 
-# The characters that could turn feed text into emphasis, links, images, code, tables, raw
-# HTML or entities; CommonMark lets any of them be backslash-escaped.
-_PUNCTUATION = re.compile(r"([\\`*_\[\]<>|#!~&])")
+# The characters that could turn feed text into emphasis, links, images, code or tables;
+# CommonMark lets any of them be backslash-escaped.
+_PUNCTUATION = re.compile(r"([\\`*_\[\]|#!~])")
+# Raw HTML and entities: original Markdown (and dialects built on it) takes no backslash
+# before `<` or `&`, but every dialect reads an entity as the character it names.
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
 BAR = 20
 
@@ -83,6 +86,6 @@ def _link(story: Story) -> str:
 
 
 def _escape(text: str) -> str:
-    escaped = _PUNCTUATION.sub(r"\\\1", one_line(text))
+    escaped = _PUNCTUATION.sub(r"\\\1", one_line(text)).translate(_ENTITIES)
     # At the start of a line, "=", "-", "+" or "1." would make a heading or a list.
     return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)

@@ -10,6 +10,7 @@ from digest.render.common import (
     attention,
     buckets,
     byline,
+    is_web_link,
     period,
     title,
     topics,
@@ -39,7 +40,7 @@ def render(digest: Digest) -> str:
         lines += _heading("Other headlines")
         for story in digest.other:
             first, *rest = _wrap(f"{title(story)} ({one_line(story.item.feed)})", "    ")
-            lines += ["  - " + first.lstrip(), *rest, "    " + story.item.url]
+            lines += ["  - " + first.lstrip(), *rest, *_link(story, "    ")]
         lines += [""]
     if not digest.sections and not digest.other:
         lines += ["No stories in this window.", ""]
@@ -70,7 +71,12 @@ def _story(story: Story) -> list[str]:
     lines += _wrap(meta, "  ")
     if story.line:
         lines += _wrap(story.line, "  ")
-    return [*lines, "  " + story.item.url, ""]
+    return [*lines, *_link(story, "  "), ""]
+
+
+def _link(story: Story, indent: str) -> list[str]:
+    # A linkless entry is stored under a made-up urn: key, which is no address to show.
+    return [indent + story.item.url] if is_web_link(story.item.url) else []
 
 
 def _bars(digest: Digest) -> list[str]:

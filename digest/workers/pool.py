@@ -35,7 +35,8 @@ WORKER_MODULES = (
 INTERRUPTS = frozenset({signal.SIGINT, signal.SIGTERM})
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
-Page: TypeAlias = tuple[bytes, str, str, str]  # html, url, title, the feed's summary
+# html, url, title, the feed's summary, the page's Content-Type (its charset decodes the page)
+Page: TypeAlias = tuple[bytes, str, str, str, str | None]
 Reading: TypeAlias = tuple[Article, Tags] | None
 
 
@@ -201,7 +202,8 @@ def serve(pages: Connection, vocabulary: Vocabulary) -> None:
             return
         answer: Reading | WorkerError
         try:
-            answer = read_page(*page, vocabulary)
+            html, url, title, feed_summary, content_type = page
+            answer = read_page(html, url, title, feed_summary, vocabulary, content_type=content_type)
         except Exception as error:  # noqa: BLE001 - one page's failure is the parent's to report
             answer = WorkerError(f"{type(error).__name__}: {error}")
         try:
