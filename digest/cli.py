@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import io
 import math
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -307,6 +308,13 @@ def _seconds(text: str, option: str) -> float:
     return _quantity(text, option, {"s": 1, "m": 60, "h": 3600}, 86400, "a duration like 600, 90s, 10m or 1h")
 
 
+def _extraction_limit(default: float) -> float:
+    """How long one page may take to extract: $DIGEST_EXTRACT_SECONDS, a knob for a slow machine
+    (and for tests, which need a pathological page without waiting half a minute for it)."""
+    limit = os.environ.get("DIGEST_EXTRACT_SECONDS")
+    return _seconds(limit, "$DIGEST_EXTRACT_SECONDS") if limit else default
+
+
 def _quantity(text: str, option: str, units: dict[str, int], largest: float, example: str) -> float:
     """A positive number up to `largest`, with an optional unit letter (none: the unit of 1)."""
     text = text.strip().lower()
@@ -391,6 +399,7 @@ def fetch(
             extract=not no_extract,
             user_agent=settings.user_agent,
             deadline=_seconds(deadline, "--deadline") if deadline else settings.deadline,
+            extract_seconds=_extraction_limit(pipeline.EXTRACT_SECONDS),
         )
         with _run_lock(db, lock_timeout, verbose=verbose), _open_store(db) as store:
             with _progress(len(feed_list.feeds), quiet=quiet) as observer:
