@@ -21,8 +21,12 @@ def test_a_signal_stops_the_run_and_keeps_what_was_finished(
     server: FixtureServer, tmp_path: Path, env: dict[str, str], signum: int, code: int
 ) -> None:
     server.add_fixture_articles()
-    server.routes["/articles/a7.html"].delay = 30  # a straggler keeps the run busy
-    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
+    server.routes["/articles/a7.html"].delay = 300  # a straggler keeps the run busy
+    feeds = write_feeds(
+        tmp_path / "feeds.toml",
+        {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")},
+        settings="timeout = 280",  # a run that waited for the straggler would take this long
+    )
     run = subprocess.Popen(
         [sys.executable, "-m", "digest", "fetch", "-q", "--feeds", str(feeds), *WINDOW],
         env=subprocess_env(env),
@@ -39,12 +43,10 @@ def test_a_signal_stops_the_run_and_keeps_what_was_finished(
         except sqlite3.Error:
             continue
 
-    started = time.monotonic()
     run.send_signal(signum)
-    out, err = run.communicate(timeout=15)
+    out, err = run.communicate(timeout=60)  # a hang guard: waiting for the straggler is 280 s
 
     assert run.returncode == code
-    assert time.monotonic() - started < 10
     assert b"Traceback" not in err
     assert out == b""
     with sqlite3.connect(env["DIGEST_DB"]) as db:
@@ -55,11 +57,11 @@ def test_a_signal_stops_the_run_and_keeps_what_was_finished(
 def test_sigterm_during_a_long_feed_parse_exits_at_once(
     server: FixtureServer, tmp_path: Path, env: dict[str, str]
 ) -> None:
-    # A big feed takes seconds to parse, and a parse cannot be interrupted: the run must not
-    # wait for it on the way out.
+    # A big feed takes long to parse (measured: 28 s for 9 MB on an idle machine, so about a
+    # minute for this one), and a parse cannot be interrupted: the run must not wait for it.
     paragraph = "<p>The <b>council</b> met on <a href='/x'>Tuesday</a> about the <i>ledger</i> rules.</p>"
     long_read = (
-        f"<item><title>Long read</title><description><![CDATA[{paragraph * 20_000}]]></description></item>"
+        f"<item><title>Long read</title><description><![CDATA[{paragraph * 200_000}]]></description></item>"
     )
     big = server.add("/big.xml", f'<rss version="2.0"><channel><title>B</title>{long_read}</channel></rss>')
     feeds = write_feeds(tmp_path / "feeds.toml", {"Big": big})
@@ -74,13 +76,11 @@ def test_sigterm_during_a_long_feed_parse_exits_at_once(
         time.sleep(0.05)
     time.sleep(0.5)  # the parse is under way (it takes seconds)
 
-    started = time.monotonic()
     run.send_signal(signal.SIGTERM)
-    _, err = run.communicate(timeout=30)
+    _, err = run.communicate(timeout=20)  # a hang guard, a third of the parse's time
 
     assert run.returncode == 143
-    assert time.monotonic() - started < 1.5
-    assert b"Traceback" not in err
+    assert err.decode() == INTERRUPTED.decode()
 
 
 INTERRUPTED = b"interrupted; finished work is stored\n"
