@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import io
 import math
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, TypeVar
 import typer
 
 from digest import __version__
-from digest.errors import ConfigError, DigestError, Terminated
+from digest.errors import INTERRUPTED, ConfigError, DigestError, Terminated
 from digest.plaintext import one_line, plural, redact_url, redact_urls, shorten
 
 if TYPE_CHECKING:
@@ -104,7 +105,19 @@ def stderr() -> Console:
 
 
 def main() -> None:
+    """The program: an interrupt outside a command's error boundary (while options are parsed,
+    while the digest is written) ends it as quietly as one inside."""
+    signal.signal(signal.SIGINT, _quit_quietly)
+    signal.signal(signal.SIGTERM, _quit_quietly)
     app()
+
+
+def _quit_quietly(signum: int, frame: object) -> None:
+    for interrupt in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(interrupt, signal.SIG_IGN)  # one line, however many signals follow
+    sys.stderr.write(INTERRUPTED + "\n")
+    # An exception, not os._exit: files being written are cleaned up on the way out.
+    raise SystemExit(Exit.INTERRUPTED if signum == signal.SIGINT else Exit.TERMINATED)
 
 
 def _version(value: bool) -> None:
@@ -156,7 +169,12 @@ OutputOption = Annotated[
 ]
 PolicyOption = Annotated[bool, typer.Option("--policy-only", help="Only items tagged as policy.")]
 RegionOption = Annotated[
-    list[str] | None, typer.Option("--region", help="Only items in this region or inside it (repeatable).")
+    list[str] | None,
+    typer.Option(
+        "--region",
+        help="Only items in this region or inside it (repeatable): a code (CN, cn-bj, CN-GD-shenzhen) "
+        'or a name ("Hong Kong", 北京).',
+    ),
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")]
 LockTimeoutOption = Annotated[
@@ -295,6 +313,13 @@ def _seconds(text: str, option: str) -> float:
     return _quantity(text, option, {"s": 1, "m": 60, "h": 3600}, 86400, "a duration like 600, 90s, 10m or 1h")
 
 
+def _extraction_limit(default: float) -> float:
+    """How long one page may take to extract: $DIGEST_EXTRACT_SECONDS, a knob for a slow machine
+    (and for tests, which need a pathological page without waiting half a minute for it)."""
+    limit = os.environ.get("DIGEST_EXTRACT_SECONDS")
+    return _seconds(limit, "$DIGEST_EXTRACT_SECONDS") if limit else default
+
+
 def _quantity(text: str, option: str, units: dict[str, int], largest: float, example: str) -> float:
     """A positive number up to `largest`, with an optional unit letter (none: the unit of 1)."""
     text = text.strip().lower()
@@ -388,6 +413,7 @@ def fetch(
             user_agent=settings.user_agent,
             deadline=_seconds(deadline, "--deadline") if deadline else settings.deadline,
             re_extract=view.window() if re_extract else None,
+            extract_seconds=_extraction_limit(pipeline.EXTRACT_SECONDS),
         )
         with _run_lock(db, lock_timeout, verbose=verbose), _open_store(db) as store:
             with _progress(len(feed_list.feeds), quiet=quiet) as observer:
@@ -833,8 +859,16 @@ def _digest(store: Store, view: _View, feeds: Sequence[Feed], *, new_only: bool 
     now = datetime.now(UTC)
     results = [_redacted(result) for result in store.feed_results(feeds)]
     return compose.compose(
-        items, results, window, view.filters, now, before=before, names=region_names(codes), sent=sent
-    )
+        items, results, window, view.filters, now, before=before, names=region_names(codes), sent=sent,
+        fetching=_fetch_running(store),
+    )  # fmt: skip
+
+
+def _fetch_running(store: Store) -> bool:
+    """Whether another process's fetch holds the store (this process's own run is over by now)."""
+    from digest.store import run_in_progress  # noqa: PLC0415
+
+    return run_in_progress(store.path)
 
 
 def _redacted(feed: _Shown) -> _Shown:
@@ -963,9 +997,11 @@ def _warn_about(report: RunReport, *, verbose: bool) -> None:
     from digest.models import FeedStatus  # noqa: PLC0415
 
     if report.abandoned:
+        untried = sum(1 for feed in report.feeds if feed.status is FeedStatus.NOT_FETCHED)
+        among = f" ({untried:,} not fetched: no answer yet)" if untried else ""
         stderr().print(
             f"warning: the run's deadline passed; {plural(report.abandoned, 'unfinished feed')} "
-            "abandoned, and the digest holds what was finished",
+            f"abandoned{among}, and the digest holds what was finished",
             markup=False,
         )
     unlisted: dict[str, int] = {}
@@ -1051,6 +1087,9 @@ def _on_sigterm(signum: int, frame: object) -> None:
 @contextlib.contextmanager
 def _errors(verbose: bool) -> Iterator[None]:
     """The one place where errors become a line on stderr and an exit code."""
+    # Inside, interrupts are exceptions (asyncio turns Ctrl-C into a cancelled run), so that
+    # finished work is committed on the way out.
+    outside = signal.signal(signal.SIGINT, signal.default_int_handler), signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
@@ -1061,11 +1100,14 @@ def _errors(verbose: bool) -> Iterator[None]:
         _report(error, verbose)
         raise typer.Exit(Exit.FAILURE) from None
     except KeyboardInterrupt:
-        stderr().print("interrupted; finished work is stored", markup=False)
+        stderr().print(INTERRUPTED, markup=False)
         raise typer.Exit(Exit.INTERRUPTED) from None
     except Terminated:
-        stderr().print("terminated; finished work is stored", markup=False)
+        stderr().print(INTERRUPTED, markup=False)
         raise typer.Exit(Exit.TERMINATED) from None
+    finally:
+        signal.signal(signal.SIGINT, outside[0])
+        signal.signal(signal.SIGTERM, outside[1])
 
 
 def _report(error: DigestError, verbose: bool) -> None:

@@ -35,6 +35,10 @@ class FetchError(DigestError):
         self.status = status
 
 
+# What an interrupted run says, whatever stopped it (Ctrl-C, SIGTERM, `timeout`) and whenever.
+INTERRUPTED = "interrupted; finished work is stored"
+
+
 class Terminated(BaseException):
     """SIGTERM arrived: stop, keep finished work, exit 143. A BaseException, as
     KeyboardInterrupt is, so that no `except Exception` swallows it."""

@@ -11,13 +11,12 @@ import signal
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Coroutine, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from digest.errors import FetchError, StoreError, Terminated
-from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -42,8 +41,8 @@ from digest.parse import parse_feed
 from digest.plaintext import shorten
 from digest.store import Store
 from digest.tagging import Tagger
-from digest.workers.pool import start_fork_server, start_pool, stop_pool, warm_up
-from digest.workers.task import prepare, read_page, summary_of
+from digest.workers.pool import Pool, start_fork_server
+from digest.workers.task import summary_of
 
 T = TypeVar("T")
 
@@ -62,6 +61,7 @@ class RunOptions:
     user_agent: str | None = None
     deadline: float = DEFAULT_DEADLINE
     re_extract: Window | None = None  # download again every story of this window that fell back
+    extract_seconds: float = EXTRACT_SECONDS  # one page's own extraction, not its wait for a worker
 
 
 class Observer(Protocol):
@@ -174,8 +174,7 @@ class _Run:
         # Stories already being fetched in this run, so a second feed carrying one waits for
         # it instead of downloading it again.
         self.in_flight: dict[str, asyncio.Future[None]] = {}
-        self.pool: ProcessPoolExecutor | None = None
-        self.pool_ready: asyncio.Future[None] | None = None
+        self.pool: Pool | None = None
         self.workers = os.cpu_count() or 1
         self.beside = _BesideTheLoop()
         # Pages downloaded but not yet extracted wait in memory: bound how many there are.
@@ -185,6 +184,7 @@ class _Run:
         )
         self.extracted = 0
         self.not_extracted = 0
+        self.downloaded: set[str] = set()  # feeds whose own download finished, whatever it said
         self.retried = 0  # stored stories that had kept their feed's text, downloaded again
         self.recovered = 0
         self.stored_for: Counter[str] = Counter()  # new items per feed URL, kept if it is abandoned
@@ -202,7 +202,7 @@ class _Run:
                 self.batch.flush()
             self.beside.stop()
             if self.pool is not None:
-                stop_pool(self.pool)
+                self.pool.stop()
         return RunReport(
             tuple(results), self.extracted, self.not_extracted, abandoned, self.retried, self.recovered
         )
@@ -213,25 +213,39 @@ class _Run:
         if not tasks:
             return [], 0
         retrying = asyncio.create_task(self.fell_back_again(feeds))
-        flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS, [*tasks, retrying]))
+        watched = [*tasks, retrying]
+        flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS, watched))
         try:
             # A feed's task raises only when the store failed: then the run stops at once.
             _, unfinished = await asyncio.wait(
-                [*tasks, retrying], timeout=self.options.deadline, return_when=asyncio.FIRST_EXCEPTION
+                watched, timeout=self.options.deadline, return_when=asyncio.FIRST_EXCEPTION
             )
-            for task in unfinished:
+        except asyncio.CancelledError:
+            # Interrupted: the feeds stop here, while the workers and the thread beside the loop
+            # they may be waiting for are still there to answer (or to be cancelled) cleanly.
+            for task in watched:
                 task.cancel()
-            await asyncio.gather(*unfinished, return_exceptions=True)
+            await asyncio.gather(*watched, return_exceptions=True)
+            raise
         finally:
             flusher.cancel()
-        if fault := self.batch.fault or _store_fault([*tasks, retrying]):
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
+        if fault := self.batch.fault or _store_fault(watched):
             raise fault
         results = []
         for feed, task in zip(feeds, tasks, strict=True):
             if task in unfinished:
                 kept = self.stored_for[feed.url]
-                problem = f"abandoned unfinished when the run's deadline ({self.options.deadline:g} s) passed"
-                result = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem, kept)
+                if feed.url in self.downloaded:
+                    problem = (
+                        f"abandoned unfinished when the run's deadline ({self.options.deadline:g} s) passed"
+                    )
+                    result = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem, kept)
+                else:  # not a failure of the feed's: the run ran out of time before it answered
+                    problem = f"the run's deadline ({self.options.deadline:g} s) passed before it answered"
+                    result = FeedResult(feed.name, feed.url, FeedStatus.NOT_FETCHED, problem, kept)
                 self.batch.check(FeedCheck(feed, result, datetime.now(UTC), None))
                 results.append(result)
             else:
@@ -277,6 +291,7 @@ class _Run:
 
     async def _feed(self, feed: Feed) -> tuple[FeedResult, Validators | None]:
         download = await self.fetcher.get_feed(feed.url, self.store.validators(feed.url))
+        self.downloaded.add(feed.url)
         if download.not_modified:
             return (
                 FeedResult(feed.name, feed.url, FeedStatus.NOT_MODIFIED, moved_to=download.moved_to),
@@ -300,8 +315,7 @@ class _Run:
         if fresh and feed.extract and self.options.extract:
             self._start_extraction()
         # A feed the user put on a private network (an intranet, a test server) may link within it.
-        feed_address = await self.fetcher.private_address_of(feed.url)
-        guard = LinkGuard(network_of(feed_address) if feed_address else None)
+        guard = await self.fetcher.guard_for(feed.url)
         outcomes = await asyncio.gather(*(self.one_entry(entry, feed, guard) for entry in fresh))
         if refused := self.refused.get(feed.url):
             warnings += (
@@ -362,9 +376,7 @@ class _Run:
                     page = await self.fetcher.get_page(entry.url, guard=guard, turn=turn)
                 kind = page.headers.get("content-type", "")
                 if _is_html(kind):
-                    read = await asyncio.wait_for(
-                        self._read(page.body, page.url, kind, entry), EXTRACT_SECONDS
-                    )
+                    read = await self._read(page.body, page.url, kind, entry)
         except PrivateAddressError:
             self.refused[feed.url].append(entry.url)
             failure = ArticleFailure.REFUSED
@@ -397,8 +409,7 @@ class _Run:
 
     async def _again(self, stored: FellBack, feed: Feed) -> None:
         entry = Entry(stored.url, stored.title, stored.summary, stored.text, stored.published)
-        feed_address = await self.fetcher.private_address_of(feed.url)
-        guard = LinkGuard(network_of(feed_address) if feed_address else None)
+        guard = await self.fetcher.guard_for(feed.url)
         read, failure = await self._article(entry, feed, guard)
         self.retried += 1
         attempt = ArticleAttempt(stored.url, failure, datetime.now(UTC), again=True)
@@ -408,35 +419,18 @@ class _Run:
             self.recovered += 1
             self.batch.add(_item(entry, feed, *read, self.now), attempt=attempt, refreshed=True)
 
-    def _start_extraction(self) -> asyncio.Future[None]:
-        """The worker pool, started once, as soon as a feed has new stories to download.
-
-        Starting the workers blocks while the fork server imports trafilatura and each worker
-        builds its tagger (a second or so): that happens in a thread, while the first pages are
-        still downloading."""
-        if self.pool_ready is None:
-            self.pool = start_pool(self.workers)
-            self.pool_ready = asyncio.get_running_loop().run_in_executor(
-                None, warm_up, self.pool, self.workers, prepare, self.vocabulary
-            )
-            # Retrieved here, so that a pool stopped while starting logs nothing at exit.
-            self.pool_ready.add_done_callback(lambda started: started.cancelled() or started.exception())
-        return self.pool_ready
+    def _start_extraction(self) -> Pool:
+        """The worker pool, started once, as soon as a feed has new stories to download: its
+        workers start (a second or so, while the fork server imports trafilatura) as the first
+        pages are still downloading."""
+        if self.pool is None:
+            self.pool = Pool(self.workers, self.vocabulary)
+        return self.pool
 
     async def _read(self, html: bytes, url: str, kind: str, entry: Entry) -> tuple[Article, Tags] | None:
         """`kind` is the page's Content-Type: its charset is how the page is decoded."""
-        await self._start_extraction()
-        read = functools.partial(
-            read_page,
-            html,
-            url,
-            entry.title,
-            entry.summary,
-            self.vocabulary,
-            content_type=kind,
-            feed_text=entry.content or entry.summary,
-        )
-        return await asyncio.get_running_loop().run_in_executor(self.pool, read)
+        page = (html, url, entry.title, entry.summary, kind, entry.content or entry.summary)
+        return await self._start_extraction().read(page, self.options.extract_seconds)
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
         return Sighting(entry.url, feed.url, feed.name, entry.guid, self.now)

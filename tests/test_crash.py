@@ -151,3 +151,61 @@ def test_a_killed_run_loses_nothing_committed_and_the_next_run_finishes_the_rest
     assert len(urls) == len(set(urls)) == STORIES
     assert before <= set(urls)
     assert {url.rsplit("/", 1)[1] for url in urls} == {f"{n}.html" for n in range(STORIES)}
+
+
+def helpers_of(run: subprocess.Popen[bytes]) -> list[str]:
+    """The run's helper processes still alive: its group (the fork server, the resource tracker
+    and the workers) but the run itself."""
+    return [pid for pid in alive_in_group(run.pid) if pid != str(run.pid)]
+
+
+def ended_within(seconds: float, still_there: Callable[[], object]) -> bool:
+    """Whether `still_there` turns falsy within a generous bound (a hang guard, not a speed test)."""
+    give_up = time.monotonic() + seconds
+    while still_there() and time.monotonic() < give_up:
+        time.sleep(0.1)
+    return not still_there()
+
+
+def test_helpers_end_when_the_run_is_killed_alone(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Ledger Watch": serve_stories(server)})
+    run = subprocess.Popen(
+        [sys.executable, "-m", "digest", "fetch", "-q", "--feeds", str(feeds), *WINDOW],
+        env=subprocess_env(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a group of its own, to find its helpers by
+    )
+    poll(Path(env["DIGEST_DB"]), lambda _: len(server.hits) > 12)  # the workers are extracting
+    assert helpers_of(run), "no helper process to watch: the test no longer tests anything"
+
+    run.kill()  # SIGKILL to the run's own process only: no clean-up of its own can run
+    run.wait(timeout=10)
+
+    assert ended_within(20, lambda: helpers_of(run)), f"orphans: {helpers_of(run)}"
+
+
+def test_a_reader_of_the_digest_sees_its_end_when_the_run_is_killed(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    # `digest fetch | cat`: cat ends when every holder of the pipe's write end has let go.
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Ledger Watch": serve_stories(server)})
+    run = subprocess.Popen(
+        [sys.executable, "-m", "digest", "fetch", "-q", "--feeds", str(feeds), *WINDOW],
+        env=subprocess_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    assert run.stdout is not None
+    reader = subprocess.Popen(["cat"], stdin=run.stdout, stdout=subprocess.PIPE)
+    run.stdout.close()  # only the run and its helpers hold the write end now
+    poll(Path(env["DIGEST_DB"]), lambda _: len(server.hits) > 12)
+
+    run.kill()
+    run.wait(timeout=10)
+
+    assert ended_within(20, lambda: reader.poll() is None), "a helper of the killed run holds its stdout"
+    assert reader.communicate(timeout=5)[0] == b""

@@ -4,6 +4,7 @@ send, redirects into private networks, feeds that never answer beside a healthy 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import socket
@@ -274,3 +275,28 @@ def test_a_connection_reset_is_told_in_words() -> None:
         _get_page(served.base)
 
     assert failed.value.message == "the server broke off the connection (connection reset by peer)"
+
+
+def test_a_feeds_credentials_go_to_its_own_origin_only_and_never_come_back(server: FixtureServer) -> None:
+    elsewhere = FixtureServer("127.0.0.2")  # another origin
+    try:
+        final = elsewhere.add("/feed.xml", "<rss version='2.0'/>")
+        server.add("/private.xml", status=301, headers={"Location": "/moved.xml"})  # same origin
+        server.add("/moved.xml", status=302, headers={"Location": final})
+        server.add("/direct.xml", "<rss version='2.0'/>")
+        with_credentials = server.base.replace("http://", "http://reader:s3cret@")
+
+        async def fetch_both() -> tuple[Download, Download]:
+            async with Fetcher(timeout=5, concurrency=4) as fetcher:
+                bounced = await fetcher.get_feed(f"{with_credentials}/private.xml")
+                return bounced, await fetcher.get_feed(f"{with_credentials}/direct.xml")
+
+        bounced, direct = asyncio.run(fetch_both())
+    finally:
+        elsewhere.close()
+
+    basic = "Basic " + base64.b64encode(b"reader:s3cret").decode()
+    assert [hit.headers.get("authorization") for hit in server.hits] == [basic] * 3
+    assert "authorization" not in elsewhere.hits[0].headers
+    assert (bounced.url, bounced.moved_to) == (final, f"{server.base}/moved.xml")
+    assert direct.url == f"{server.base}/direct.xml"

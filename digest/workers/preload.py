@@ -4,10 +4,16 @@ the default vocabulary's tagger built (half a second), and trafilatura warmed up
 
 import contextlib
 import gc
+import os
 
 from digest.extract import extract_article
 from digest.models import Vocabulary
+from digest.workers.pool import stand_apart
 from digest.workers.task import prepare
+
+# The fork server itself: its workers' parent, the process whose death must end them.
+FORK_SERVER = os.getpid()
+stand_apart(None)  # its own parent it watches through a pipe too
 
 _SENTENCES = (
     "The city council met on Tuesday to discuss draft rules for digital asset exchanges.",
