@@ -119,8 +119,8 @@ class _Batch:
         self.checks.append(check)
 
     def flush(self) -> None:
-        if self.fault is not None:
-            raise self.fault
+        if self.fault is not None:  # a new one each time: re-raising one object grows its traceback
+            raise StoreError(self.fault.message, hint=self.fault.hint) from None
         if self.items or self.sightings or self.checks or self.attempts or self.refreshed:
             try:
                 self.store.save(self.items, self.sightings, self.checks, self.attempts, self.refreshed)
@@ -232,7 +232,9 @@ class _Run:
         for task in unfinished:
             task.cancel()
         await asyncio.gather(*unfinished, return_exceptions=True)
-        if fault := self.batch.fault or _store_fault(watched):
+        # Every task's outcome is read first, so asyncio logs none of them at exit.
+        ended_with = _store_fault(watched)
+        if fault := self.batch.fault or ended_with:
             raise fault
         results = []
         for feed, task in zip(feeds, tasks, strict=True):
@@ -488,10 +490,10 @@ def _failure_of(error: FetchError) -> ArticleFailure:
 
 
 def _store_fault(tasks: Sequence[asyncio.Task[Any]]) -> StoreError | None:
-    for task in tasks:
-        if task.done() and not task.cancelled() and isinstance(error := task.exception(), StoreError):
-            return error
-    return None
+    """The store's failure, if a task ended with one. Every task's outcome is read, since once
+    the store has failed several may end with it, and asyncio would log each one not read."""
+    errors = [task.exception() for task in tasks if task.done() and not task.cancelled()]
+    return next((error for error in errors if isinstance(error, StoreError)), None)
 
 
 def _succeed(done: asyncio.Future[T], result: T) -> None:
