@@ -352,6 +352,14 @@ def fetch(
     no_extract: Annotated[
         bool, typer.Option("--no-extract", help="Use the feeds' own text; download no article pages.")
     ] = False,
+    re_extract: Annotated[
+        bool,
+        typer.Option(
+            "--re-extract",
+            help="Download again every story of the window that kept its feed's text, however "
+            "often it was tried (else a failed download is tried again at most 3 times over 2 days).",
+        ),
+    ] = False,
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", min=1, max=256, help="Requests at once. [default: 16]")
     ] = None,
@@ -399,6 +407,7 @@ def fetch(
             extract=not no_extract,
             user_agent=settings.user_agent,
             deadline=_seconds(deadline, "--deadline") if deadline else settings.deadline,
+            re_extract=view.window() if re_extract else None,
             extract_seconds=_extraction_limit(pipeline.EXTRACT_SECONDS),
         )
         with _run_lock(db, lock_timeout, verbose=verbose), _open_store(db) as store:
@@ -470,7 +479,7 @@ def show(
             with _run_lock(path, lock_timeout, verbose=verbose), _open_store(path) as store:
                 _send(store, _digest(store, view, feed_list.feeds, new_only=True), view)
         else:
-            with _open_store(path) as store:
+            with _open_store(path, read_only=True) as store:
                 digest = _digest(store, view, feed_list.feeds)
             _emit(digest, view)
 
@@ -487,7 +496,7 @@ def explain(
 
         path = _stored(db)
         shown = repr(shorten(one_line(item), 80))
-        with _open_store(path) as store:
+        with _open_store(path, read_only=True) as store:
             found = _find_items(store, item)
         if not found:
             _fail(f"no stored item matches {shown} (by id, URL or title start)", Exit.FAILURE)
@@ -536,7 +545,7 @@ def feeds_command(
 
         path = _stored(db)
         if stats:
-            with _open_store(path) as store:
+            with _open_store(path, read_only=True) as store:
                 figures = store.stats()
             as_json = fmt is ListFormat.JSON
             _write_stdout((health.stats_json if as_json else health.stats_text)(str(path), figures))
@@ -545,7 +554,7 @@ def feeds_command(
         window = compose.window(
             datetime.now(UTC), days=days or feed_list.settings.days, since=None, until=None
         )
-        with _open_store(path) as store:
+        with _open_store(path, read_only=True) as store:
             report = [_redacted(feed) for feed in store.feed_health(feed_list.feeds, window)]
         chosen = fmt or (ListFormat.RICH if _is_terminal(sys.stdout) else ListFormat.TEXT)
         if chosen is ListFormat.JSON:
@@ -571,7 +580,7 @@ def issues_command(
         from digest.render import issues as listing  # noqa: PLC0415
 
         path = _stored(db)
-        with _open_store(path) as store:
+        with _open_store(path, read_only=True) as store:
             sent = store.issues()
         if fmt is IssuesFormat.JSON:
             _write_stdout(listing.as_json(sent))
@@ -815,10 +824,11 @@ def _run_lock(db: Path | None, timeout: float, *, verbose: bool) -> contextlib.A
 
 
 @contextlib.contextmanager
-def _open_store(db: Path | None) -> Iterator[Store]:
+def _open_store(db: Path | None, *, read_only: bool = False) -> Iterator[Store]:
+    """The store; commands that only read it open it read-only, so a read-only place will do."""
     from digest.store import Store  # noqa: PLC0415
 
-    with Store.open(_db_path(db)) as store:
+    with Store.open(_db_path(db), read_only=read_only) as store:
         yield store
 
 
@@ -890,7 +900,7 @@ def _send(store: Store, digest: Digest, view: _View) -> None:
 
 
 def _past_issue(path: Path, number: int) -> Digest:
-    with _open_store(path) as store:
+    with _open_store(path, read_only=True) as store:
         digest = store.issue(number)
         last = store.next_issue() - 1
     if digest is None:
@@ -998,7 +1008,9 @@ def _warn_about(report: RunReport, *, verbose: bool) -> None:
         stderr().print(
             f"{plural(len(report.feeds), 'feed')}, {plural(report.new_items, 'new item')}, "
             f"{plural(report.articles_extracted, 'article')} extracted, "
-            f"{report.articles_not_extracted:,} kept the feed's text",
+            f"{report.articles_not_extracted:,} kept the feed's text; "
+            f"{report.articles_retried:,} that had kept it tried again, "
+            f"{report.articles_recovered:,} extracted",
             markup=False,
         )
 

@@ -113,17 +113,22 @@ def read_bytes(path: Path, what: str = "feeds file") -> bytes:
     except OSError as error:
         raise ConfigError(f"{where}: cannot read the {what} ({describe_os_error(error)})") from None
     if len(data) > MAX_FILE_BYTES:
-        raise ConfigError(f"{where}: larger than {MAX_FILE_BYTES // 2**20} MB; this is not a {what}")
+        raise ConfigError(f"{where}: larger than {MAX_FILE_BYTES // 2**20} MB; this is not {_a(what)}")
     return data
 
 
 def _check_regular(status: os.stat_result, where: str, what: str) -> None:
     if stat.S_ISDIR(status.st_mode):
-        raise ConfigError(f"{where}: is a directory, not a {what}")
+        raise ConfigError(f"{where}: is a directory, not {_a(what)}")
     if not stat.S_ISREG(status.st_mode):
-        raise ConfigError(f"{where}: is not a regular file (a device, FIFO or socket), not a {what}")
+        raise ConfigError(f"{where}: is not a regular file (a device, FIFO or socket), not {_a(what)}")
     if status.st_size > MAX_FILE_BYTES:
-        raise ConfigError(f"{where}: larger than {MAX_FILE_BYTES // 2**20} MB; this is not a {what}")
+        raise ConfigError(f"{where}: larger than {MAX_FILE_BYTES // 2**20} MB; this is not {_a(what)}")
+
+
+def _a(what: str) -> str:
+    """ "a feeds file", "an OPML file"."""
+    return f"{'an' if what[:1].lower() in 'aeio' else 'a'} {what}"
 
 
 def describe_os_error(error: OSError) -> str:

@@ -206,12 +206,46 @@ class FeedHealth:
     failing_since: datetime | None = None
 
 
+class ArticleFailure(StrEnum):
+    """Why a stored story kept its feed's text rather than its article."""
+
+    DOWNLOAD = "download"  # timed out, a 5xx, a connection error: tried again on later runs
+    SKIPPED = "skipped"  # fetched with --no-extract: tried again on later runs
+    GONE = "gone"  # 404 or 410: never tried again
+    REFUSED = "refused"  # another 4xx, or a private address: never tried again
+    UNREADABLE = "unreadable"  # not HTML, or nothing worth keeping in it: never tried again
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleAttempt:
+    """One try at a story's article page: `failure` None when it was extracted."""
+
+    url: str
+    failure: ArticleFailure | None
+    at: datetime
+    again: bool = False  # a stored story tried again, not its first try
+
+
+@dataclass(frozen=True, slots=True)
+class FellBack:
+    """A stored story that kept its feed's text, due for another try at its article."""
+
+    url: str
+    title: str
+    summary: str
+    text: str
+    published: datetime
+    feed_url: str | None  # the first feed that carried it
+
+
 @dataclass(frozen=True, slots=True)
 class RunReport:
     feeds: tuple[FeedResult, ...]
     articles_extracted: int = 0
     articles_not_extracted: int = 0
     abandoned: int = 0  # feeds left unfinished when the run's deadline passed
+    articles_retried: int = 0  # stored stories that had kept their feed's text, downloaded again
+    articles_recovered: int = 0  # ... and extracted this time
 
     @property
     def new_items(self) -> int:

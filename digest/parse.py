@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import feedparser
+import idna
 
 from digest.models import Entry
 from digest.plaintext import clean_text, html_to_text, one_line, shorten
@@ -54,6 +55,7 @@ _HTML_START = re.compile(
     rb"\A(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
 )
 _BOM = b"\xef\xbb\xbf"
+_WIDE_CHARSET = re.compile(r"charset\s*=\s*[\"']?(?:utf-?16|utf-?32|ucs-?2|ucs-?4)", re.IGNORECASE)
 _JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
 # What blog engines append to every summary: WordPress's "The post ... appeared first on ...",
 # Movable Type's "The entry ... was first posted on ...", "Continue reading ...", "Read more",
@@ -70,6 +72,7 @@ _BOILERPLATE_TAIL = re.compile(
     )[\s.»›→>…:]*\Z""",
     re.VERBOSE,
 )
+_BOILERPLATE_CHARS = 1000  # the longest line above, with room to spare
 _SENTENCE_END = tuple(".!?…\"'”’)")
 # A byline templated with empty fields: "Staff Reporter · ·", "| Desk |".
 _BYLINE_SEPARATOR = re.compile(r"\s*[·•|]\s*")
@@ -94,6 +97,10 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str], now: dateti
         )
     if start[:1] in (b"{", b"[") or ("json" in content_type and start[:1] != b"<"):
         return _json_feed(start, url, now)
+    if _WIDE_CHARSET.search(content_type) and body.startswith(b"<?xml"):
+        # A UTF-16 or UTF-32 header over a body that is plainly 8-bit (its first bytes are ASCII
+        # without NULs): the header is wrong, and the document's own declaration decides.
+        response_headers["content-type"] = content_type.split(";", 1)[0]
     # feedparser resolves relative links against Content-Location, so give it the feed's URL.
     response_headers.setdefault("content-location", url)
     try:
@@ -248,7 +255,9 @@ def _entry(raw: Any, feed_url: str, now: datetime) -> Entry | None:
 
 def without_boilerplate(text: str) -> str:
     """`text` without the lines blog engines add to every summary; a cut excerpt keeps "…"."""
-    while match := _BOILERPLATE_TAIL.search(text):
+    # Only the end is searched: a whole long read would hold the GIL for a tenth of a second,
+    # and the event loop beside this thread with it.
+    while match := _BOILERPLATE_TAIL.search(text, max(0, len(text) - _BOILERPLATE_CHARS)):
         text = text[: match.start()].rstrip()
         if match["cut"] and text and not text.endswith(_SENTENCE_END):
             return text + "…"
@@ -338,7 +347,7 @@ def canonical_url(url: str, *, base: str | None = None) -> str | None:
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             return None  # never follow, store or render javascript:, data:, file: ... links
-        host = (parts.hostname or "").lower()
+        host = _ascii_host(parts.hostname or "")
         if not host:
             return None
         port = parts.port
@@ -354,6 +363,20 @@ def canonical_url(url: str, *, base: str | None = None) -> str | None:
         pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])
     )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def _ascii_host(host: str) -> str | None:
+    """The host as the fetcher sends it: an internationalised name in its one punycode form, so
+    that `bücher.example` and `xn--bcher-kva.example` are one host. None if it cannot be one."""
+    host = host.lower()
+    if host.isascii():
+        return host
+    try:
+        # IDNA 2008 with the UTS 46 mapping, as httpx encodes hosts (the stdlib codec is IDNA
+        # 2003, which turns "faß.de" into another domain, "fass.de").
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return None
 
 
 def _is_tracking(key: str) -> bool:

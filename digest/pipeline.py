@@ -13,31 +13,35 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from digest.errors import FetchError, Terminated
+from digest.errors import FetchError, StoreError, Terminated
 from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
+    ArticleAttempt,
+    ArticleFailure,
     Entry,
     Feed,
     FeedCheck,
     FeedResult,
     FeedStatus,
+    FellBack,
     Item,
     RunReport,
     Sighting,
     Tags,
     Validators,
     Vocabulary,
+    Window,
     item_id,
 )
 from digest.parse import parse_feed
 from digest.plaintext import shorten
 from digest.store import Store
 from digest.tagging import Tagger
-from digest.workers.pool import Pool, start_fork_server
+from digest.workers.pool import Page, Pool, start_fork_server
 from digest.workers.task import summary_of
 
 T = TypeVar("T")
@@ -56,6 +60,7 @@ class RunOptions:
     extract: bool = True
     user_agent: str | None = None
     deadline: float = DEFAULT_DEADLINE
+    re_extract: Window | None = None  # download again every story of this window that fell back
     extract_seconds: float = EXTRACT_SECONDS  # one page's own extraction, not its wait for a worker
 
 
@@ -86,22 +91,43 @@ class _Batch:
     items: list[Item] = field(default_factory=list)
     sightings: list[Sighting] = field(default_factory=list)
     checks: list[FeedCheck] = field(default_factory=list)
+    attempts: list[ArticleAttempt] = field(default_factory=list)
+    refreshed: list[Item] = field(default_factory=list)
+    # The store refused a write (damaged, full, locked by another program): the run stops, and
+    # nothing more is tried against it.
+    fault: StoreError | None = None
 
-    def add(self, item: Item | None = None, sighting: Sighting | None = None) -> None:
+    def add(
+        self,
+        item: Item | None = None,
+        sighting: Sighting | None = None,
+        attempt: ArticleAttempt | None = None,
+        *,
+        refreshed: bool = False,
+    ) -> None:
+        """Queue finished work; an item's try at its article goes in the same batch as the item."""
         if item is not None:
-            self.items.append(item)
+            (self.refreshed if refreshed else self.items).append(item)
         if sighting is not None:
             self.sightings.append(sighting)
-        if len(self.items) >= BATCH_SIZE:
+        if attempt is not None:
+            self.attempts.append(attempt)
+        if len(self.items) + len(self.refreshed) >= BATCH_SIZE:
             self.flush()
 
     def check(self, check: FeedCheck) -> None:
         self.checks.append(check)
 
     def flush(self) -> None:
-        if self.items or self.sightings or self.checks:
-            self.store.save(self.items, self.sightings, self.checks)
-        self.items, self.sightings, self.checks = [], [], []
+        if self.fault is not None:
+            raise self.fault
+        if self.items or self.sightings or self.checks or self.attempts or self.refreshed:
+            try:
+                self.store.save(self.items, self.sightings, self.checks, self.attempts, self.refreshed)
+            except StoreError as error:
+                self.fault = error
+                raise
+        self.items, self.sightings, self.checks, self.attempts, self.refreshed = [], [], [], [], []
 
 
 def run(
@@ -158,6 +184,8 @@ class _Run:
         )
         self.extracted = 0
         self.not_extracted = 0
+        self.retried = 0  # stored stories that had kept their feed's text, downloaded again
+        self.recovered = 0
         self.stored_for: Counter[str] = Counter()  # new items per feed URL, kept if it is abandoned
         self.refused: defaultdict[str, list[str]] = defaultdict(list)  # feed URL -> private links
 
@@ -166,36 +194,40 @@ class _Run:
             start_fork_server()
         try:
             async with self.fetcher:
-                flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS))
-                try:
-                    results, abandoned = await self._within_deadline(feeds)
-                finally:
-                    flusher.cancel()
+                results, abandoned = await self._within_deadline(feeds)
         finally:
-            # Finished work is kept whatever stopped the run.
-            self.batch.flush()
+            # Finished work is kept whatever stopped the run (unless the store itself failed).
+            if self.batch.fault is None:
+                self.batch.flush()
             self.beside.stop()
             if self.pool is not None:
                 self.pool.stop()
-        return RunReport(tuple(results), self.extracted, self.not_extracted, abandoned)
+        return RunReport(
+            tuple(results), self.extracted, self.not_extracted, abandoned, self.retried, self.recovered
+        )
 
     async def _within_deadline(self, feeds: Sequence[Feed]) -> tuple[list[FeedResult], int]:
         """Every feed's result; feeds unfinished when the run's deadline passes are abandoned."""
         tasks = [asyncio.create_task(self.one_feed(feed)) for feed in feeds]
         if not tasks:
             return [], 0
+        retrying = asyncio.create_task(self.fell_back_again(feeds))
+        flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS, [*tasks, retrying]))
+        unfinished: set[asyncio.Task[Any]] = {*tasks, retrying}  # all of them, if interrupted
         try:
-            _, unfinished = await asyncio.wait(tasks, timeout=self.options.deadline)
-        except asyncio.CancelledError:
-            # Interrupted: the feeds stop here, while the workers and the thread beside the loop
-            # they may be waiting for are still there to answer (or to be cancelled) cleanly.
-            for task in tasks:
+            # A feed's task raises only when the store failed: then the run stops at once.
+            _, unfinished = await asyncio.wait(
+                [*tasks, retrying], timeout=self.options.deadline, return_when=asyncio.FIRST_EXCEPTION
+            )
+        finally:
+            # Past the deadline or interrupted, the feeds stop here, while the workers and the
+            # thread beside the loop they may be waiting for are still there to answer them.
+            for task in unfinished:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
-        for task in unfinished:
-            task.cancel()
-        await asyncio.gather(*unfinished, return_exceptions=True)
+            await asyncio.gather(*unfinished, return_exceptions=True)
+            flusher.cancel()
+        if fault := self.batch.fault or _store_fault([*tasks, retrying]):
+            raise fault
         results = []
         for feed, task in zip(feeds, tasks, strict=True):
             if task in unfinished:
@@ -217,15 +249,23 @@ class _Run:
         second): a run where every page is extracted, or every feed answers 304, never needs it."""
         return Tagger(self.vocabulary)
 
-    async def _flush_every(self, seconds: float) -> None:
-        """Commit finished work on a clock too, so a slow straggler never holds back the rest."""
+    async def _flush_every(self, seconds: float, tasks: Sequence[asyncio.Task[Any]]) -> None:
+        """Commit finished work on a clock too, so a slow straggler never holds back the rest;
+        if the store refuses it, stop the feeds' work."""
         while True:
             await asyncio.sleep(seconds)
-            self.batch.flush()
+            try:
+                self.batch.flush()
+            except StoreError:
+                for task in tasks:
+                    task.cancel()
+                return
 
     async def one_feed(self, feed: Feed) -> FeedResult:
         try:
             result, validators = await self._feed(feed)
+        except StoreError:
+            raise  # the store is unusable: not this feed's problem, and the run stops
         except FetchError as error:
             gone = error.status == 410
             problem = "gone (HTTP 410)" if gone else error.message
@@ -288,13 +328,15 @@ class _Run:
         self.in_flight[entry.url] = done
         try:
             wanted = feed.extract and self.options.extract
-            read = await self._article(entry, feed, guard) if wanted else None
+            # A story of a feed that extracts, fetched with --no-extract, is tried again later.
+            read, failure = await self._article(entry, feed, guard) if wanted else (None, _skipped(feed))
+            attempt = ArticleAttempt(entry.url, failure, datetime.now(UTC)) if failure else None
             if read is None:  # the feed's own text, tagged in this process
                 body = entry.content or entry.summary
                 read_tags = await self.beside.run(
                     functools.partial(self._tag, entry.title, summary_of(entry.summary, body), body)
                 )
-                self.batch.add(_item(entry, feed, None, read_tags, self.now), sighting)
+                self.batch.add(_item(entry, feed, None, read_tags, self.now), sighting, attempt)
             else:
                 self.batch.add(_item(entry, feed, *read, self.now), sighting)
             self.stored_for[feed.url] += 1
@@ -302,12 +344,16 @@ class _Run:
             done.set_result(None)
         return True
 
-    async def _article(self, entry: Entry, feed: Feed, guard: LinkGuard) -> tuple[Article, Tags] | None:
-        """The entry's article page, extracted and tagged in a worker; None keeps the feed's text."""
+    async def _article(
+        self, entry: Entry, feed: Feed, guard: LinkGuard
+    ) -> tuple[tuple[Article, Tags] | None, ArticleFailure | None]:
+        """The entry's article page, extracted and tagged in a worker, or None to keep the
+        feed's text; and when it is None, why."""
         if not entry.url.startswith(("http://", "https://")):
-            return None
+            return None, None  # no page to download: not a fall-back
         self.observer.article_started()
         read = None
+        failure: ArticleFailure | None = ArticleFailure.UNREADABLE
         try:
             async with contextlib.AsyncExitStack() as held:
                 # A page waits for its host's turn before it takes a place among the pages in
@@ -321,14 +367,46 @@ class _Run:
                     read = await self._read(page.body, page.url, kind, entry)
         except PrivateAddressError:
             self.refused[feed.url].append(entry.url)
+            failure = ArticleFailure.REFUSED
+        except FetchError as error:
+            failure = _failure_of(error)
         except Exception:  # noqa: BLE001 - a page that fails to download or extract keeps its feed text
             read = None
         if read is None:
             self.not_extracted += 1
         else:
             self.extracted += 1
+            failure = None
         self.observer.article_done(read is not None)
-        return read
+        return read, failure
+
+    async def fell_back_again(self, feeds: Sequence[Feed]) -> None:
+        """Stored stories that kept their feed's text for a passing reason (a failed download,
+        --no-extract), downloaded again; with --re-extract, every such story of the window."""
+        if not self.options.extract:
+            return
+        extracting = {feed.url: feed for feed in feeds if feed.extract}
+        due = [
+            (stored, extracting[stored.feed_url])
+            for stored in self.store.fell_back(datetime.now(UTC), self.options.re_extract)
+            if stored.feed_url in extracting
+        ]
+        if due:
+            self._start_extraction()
+            await asyncio.gather(*(self._again(stored, feed) for stored, feed in due))
+
+    async def _again(self, stored: FellBack, feed: Feed) -> None:
+        entry = Entry(stored.url, stored.title, stored.summary, stored.text, stored.published)
+        feed_address = await self.fetcher.private_address_of(feed.url)
+        guard = LinkGuard(network_of(feed_address) if feed_address else None)
+        read, failure = await self._article(entry, feed, guard)
+        self.retried += 1
+        attempt = ArticleAttempt(stored.url, failure, datetime.now(UTC), again=True)
+        if read is None:
+            self.batch.add(attempt=attempt)
+        else:
+            self.recovered += 1
+            self.batch.add(_item(entry, feed, *read, self.now), attempt=attempt, refreshed=True)
 
     def _start_extraction(self) -> Pool:
         """The worker pool, started once, as soon as a feed has new stories to download: its
@@ -340,7 +418,7 @@ class _Run:
 
     async def _read(self, html: bytes, url: str, kind: str, entry: Entry) -> tuple[Article, Tags] | None:
         """`kind` is the page's Content-Type: its charset is how the page is decoded."""
-        page = (html, url, entry.title, entry.summary, kind)
+        page = Page(html, url, entry.title, entry.summary, kind, entry.content or entry.summary)
         return await self._start_extraction().read(page, self.options.extract_seconds)
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
@@ -382,6 +460,27 @@ class _BesideTheLoop:
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
             job()
+
+
+def _skipped(feed: Feed) -> ArticleFailure | None:
+    return ArticleFailure.SKIPPED if feed.extract else None
+
+
+def _failure_of(error: FetchError) -> ArticleFailure:
+    """A 404 or 410 will not change; other refusals are the server's choice; the rest (time-outs,
+    5xx, 408, 429, connection errors) may pass."""
+    if error.status in {404, 410}:
+        return ArticleFailure.GONE
+    if error.status is not None and 400 <= error.status < 500 and error.status not in {408, 425, 429}:
+        return ArticleFailure.REFUSED
+    return ArticleFailure.DOWNLOAD
+
+
+def _store_fault(tasks: Sequence[asyncio.Task[Any]]) -> StoreError | None:
+    for task in tasks:
+        if task.done() and not task.cancelled() and isinstance(error := task.exception(), StoreError):
+            return error
+    return None
 
 
 def _succeed(done: asyncio.Future[T], result: T) -> None:

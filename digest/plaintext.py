@@ -9,6 +9,15 @@ from html.parser import HTMLParser
 # C0/C1 controls (ESC among them) would reach a terminal as escape sequences; keep only
 # newline and tab, which the folding below turns into spaces where a single line is wanted.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Whole escape sequences go, not only their ESC: what an OSC 52 (`ESC ] 52 ; c ; <base64> BEL`,
+# set the clipboard) or a CSI carries is no text either. 7-bit and 8-bit (C1) introducers.
+_ESCAPE_SEQUENCE = re.compile(
+    # OSC, DCS, SOS, PM, APC: to their terminator, or the line's end at most
+    r"(?:\x1b\]|\x9d|\x1b[P^_X]|[\x90\x98\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x1b[ -/]*[0-~]?"  # the other escapes: ESC and a final byte
+)
+_INTRODUCER = re.compile(r"[\x1b\x90\x98\x9b\x9d-\x9f]")  # a quick look first: most text has none
 # Bidi embeddings, overrides and isolates can make a title read backwards ("Trojan Source").
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
@@ -55,6 +64,8 @@ def html_to_text(fragment: str) -> str:
 def clean_text(text: str) -> str:
     """Remove control and bidi characters; fold runs of spaces; keep paragraph breaks."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if _INTRODUCER.search(text):
+        text = _ESCAPE_SEQUENCE.sub("", text)
     text = _BIDI.sub("", _CONTROL.sub("", text))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import errno
 import fcntl
 import functools
 import json
@@ -17,10 +18,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from digest.errors import LockError, StoreError
 from digest.models import (
+    ArticleAttempt,
     Digest,
     Evidence,
     Feed,
@@ -28,6 +30,7 @@ from digest.models import (
     FeedHealth,
     FeedResult,
     FeedStatus,
+    FellBack,
     Issue,
     Item,
     Region,
@@ -37,6 +40,13 @@ from digest.models import (
     Validators,
     Window,
 )
+
+# A story that kept its feed's text for a passing reason is downloaded again at most this many
+# times: at the next run, then a day apart, so the tries span at least two days.
+RETRIES = 3
+RETRY_SPACING = timedelta(days=1)
+_RETRIED = "('download', 'skipped')"  # ArticleFailure.DOWNLOAD and .SKIPPED
+_DUE_AGAIN = f"extracted = 0 AND fetch_failure IN {_RETRIED} AND fetch_attempts < {RETRIES}"
 
 # Forward-only migrations; the store's `PRAGMA user_version` counts how many have run.
 MIGRATIONS: tuple[str, ...] = (
@@ -104,6 +114,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (url, issue)
     ) WITHOUT ROWID;
     """,
+    # 4: stories that kept their feed's text are tried again (why, how often, when last).
+    f"""
+    ALTER TABLE items ADD COLUMN fetch_failure TEXT;
+    ALTER TABLE items ADD COLUMN fetch_attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE items ADD COLUMN last_fetch_attempt TEXT;
+    CREATE INDEX items_to_fetch_again ON items (last_fetch_attempt) WHERE {_DUE_AGAIN};
+    """,
 )
 
 _ITEM_COLUMNS = (
@@ -143,6 +160,114 @@ def _time_or_none(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+# How long a statement waits for another program's write lock on the store before it gives up:
+# long enough for a backup or a `sqlite3` shell's short write, short enough that a run's
+# deadline still holds.
+BUSY_SECONDS = 5.0
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(path: Path, doing: str, work: Callable[[], R]) -> R:
+    try:
+        return work()
+    except sqlite3.Error as error:
+        raise _fault(path, error, doing) from None
+
+
+def _faults(doing: str) -> Callable[[Callable[Concatenate[Store, P], R]], Callable[Concatenate[Store, P], R]]:
+    """A store method whose SQLite errors become one `StoreError` sentence."""
+
+    def decorate(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+        @functools.wraps(method)
+        def guarded(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return method(store, *args, **kwargs)
+            except sqlite3.Error as error:
+                raise _fault(store.path, error, doing) from None
+
+        return guarded
+
+    return decorate
+
+
+def _error_name(error: sqlite3.Error) -> str:
+    return str(getattr(error, "sqlite_errorname", "") or "")
+
+
+def _fault(path: Path, error: sqlite3.Error, doing: str) -> StoreError:
+    """What a user can do about an SQLite error, said once; `doing` is open, read or write."""
+    name, text = _error_name(error), str(error)
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
+        return _damaged(path, text, doing)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StoreError(
+            f"{path}: another program holds the store's write lock (waited {BUSY_SECONDS:g} s)"
+            f"{_what_changed(doing)}",
+            hint=f"find it with `fuser {path}` and let it finish, then run again",
+        )
+    if name.startswith("SQLITE_READONLY") or (name.startswith("SQLITE_CANTOPEN") and not _writable(path)):
+        return StoreError(
+            f"{path}: the store is read-only (its file, directory or mount){_what_changed(doing)}",
+            hint=_READ_ONLY_HINT,
+        )
+    if name == "SQLITE_FULL":
+        return _disk_full(path, doing)
+    if name.startswith("SQLITE_CANTOPEN"):
+        return StoreError(f"{path}: cannot open the store ({text})")
+    return StoreError(f"{path}: cannot {'write to' if doing == 'write' else 'read'} the store ({text})")
+
+
+_READ_ONLY_HINT = (
+    "make it writable, or point --db at a writable place; show, feeds and explain can still read it"
+)
+
+
+def _damaged(path: Path, problem: str, doing: str) -> StoreError:
+    problem = " ".join(problem.replace("*** in database main ***", "").split())[:200]
+    return StoreError(
+        f"{path}: the store is damaged ({problem}){_what_changed(doing)}",
+        hint=f"see the damage with `sqlite3 {path} 'PRAGMA integrity_check'`; then restore a copy, "
+        f"or move it aside (`mv {path} {path}.damaged`) and fetch again to start a new store",
+    )
+
+
+def _disk_full(path: Path, doing: str) -> StoreError:
+    return StoreError(
+        f"{path}: no space left on the disk holding the store{_what_changed(doing)}",
+        hint="free some space, then run again",
+    )
+
+
+def _what_changed(doing: str) -> str:
+    if doing == "write":
+        return "; the batch being written was rolled back, what was stored before is kept"
+    return "; nothing was changed"
+
+
+def _is_constraint(problem: str) -> bool:
+    """quick_check also checks NOT NULL and CHECK constraints, with false alarms on WITHOUT
+    ROWID tables in SQLite 3.40 (issue_items); those are not damage to the file."""
+    return problem.startswith(("NULL value in", "CHECK constraint failed"))
+
+
+def _refuse_directory(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a store file", hint="point --db at a file")
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the store: its directory (for the -wal and -shm files)
+    and the file itself. access() answers for a read-only mount even as root."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _has_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
 class Store:
     """One SQLite file in WAL mode; every write is one short transaction."""
 
@@ -151,22 +276,108 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, *, read_only: bool = False) -> Store:
+        """The store at `path`: for a writer, checked (schema, damage, write lock) before
+        anything changes it; for a reader, opened read-only so a read-only place will do."""
+        _refuse_directory(path)
+        if read_only:
+            store = cls._open_reader(path)
+            if store is not None:
+                return store
+            # An older schema: only a writer can bring it up to date.
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-            connection.execute("PRAGMA journal_mode = WAL")
-            # NORMAL is safe in WAL mode against a killed process; only power loss can drop
-            # the last commits, and never corrupts the file.
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute("PRAGMA foreign_keys = ON")
-            store = cls(connection, path)
-            store._migrate()
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{path}: cannot use the store ({error})") from None
+            connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
         except OSError as error:
             raise StoreError(f"{path}: cannot open the store ({error.strerror or error})") from None
+        except sqlite3.Error as error:
+            raise _fault(path, error, "open") from None
+        store = cls(connection, path)
+        try:
+            store._prepare_for_writing()
+        except BaseException:
+            connection.close()
+            raise
         return store
+
+    @classmethod
+    def _open_reader(cls, path: Path) -> Store | None:
+        """The store opened read-only, or None when its schema needs a writer to upgrade it.
+
+        A WAL store needs its `-shm` file beside it; where that cannot be created (a read-only
+        directory or mount) and no `-wal` holds unmerged commits, the file is read as immutable."""
+        for query in ("mode=ro", "immutable=1"):
+            if query == "immutable=1" and _has_wal(path):
+                break
+            try:
+                connection = sqlite3.connect(
+                    f"{path.absolute().as_uri()}?{query}",
+                    uri=True,
+                    timeout=BUSY_SECONDS,
+                    isolation_level=None,
+                )
+                connection.execute("PRAGMA user_version").fetchone()
+            except sqlite3.Error as error:
+                if _error_name(error).startswith("SQLITE_CANTOPEN") and query == "mode=ro":
+                    continue
+                raise _fault(path, error, "open") from None
+            store = cls(connection, path)
+            try:
+                version = store._schema_version()
+            except BaseException:
+                connection.close()
+                raise
+            if version < len(MIGRATIONS):
+                connection.close()
+                if _writable(path):
+                    return None
+                raise StoreError(
+                    f"{path}: the store is read-only and was written by an older digest "
+                    f"(schema {version}); it must be upgraded before this one can read it",
+                    hint="run `digest fetch` once where the store can be written",
+                )
+            return store
+        raise StoreError(
+            f"{path}: cannot read the store: its directory is read-only and its -wal file holds "
+            "changes not yet merged into it",
+            hint="open it once where it can be written (e.g. `digest fetch`), or copy the files elsewhere",
+        )
+
+    def _prepare_for_writing(self) -> None:
+        """Refuse a newer or damaged store before anything changes it, then set it up and
+        upgrade its schema. The quick check reads every page once (measured in bench/)."""
+        self._schema_version()
+        problems = _guarded(
+            self.path, "check", lambda: [row[0] for row in self._db.execute("PRAGMA quick_check(20)")]
+        )
+        if damage := [problem for problem in problems if problem != "ok" and not _is_constraint(problem)]:
+            raise _damaged(self.path, damage[0], "open")
+
+        def prepare() -> None:
+            self._db.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is safe in WAL mode against a killed process; only power loss can drop
+            # the last commits, and never corrupts the file.
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            # Another program holding SQLite's write lock is found now, within the busy
+            # timeout, rather than at the first batch of a run.
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("ROLLBACK")
+            self._migrate()
+
+        _guarded(self.path, "open", prepare)
+
+    def _schema_version(self) -> int:
+        """The schema's version; a store from a newer digest is refused here, before any change."""
+        version = int(
+            _guarded(self.path, "open", lambda: self._db.execute("PRAGMA user_version").fetchone()[0])
+        )
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: the store was written by a newer digest (schema {version})",
+                hint="upgrade digest, or point --db at another file",
+            )
+        return version
 
     def __enter__(self) -> Store:
         return self
@@ -175,27 +386,27 @@ class Store:
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+        if isinstance(error, sqlite3.Error):
+            # Any query inside the `with` that SQLite refused: one sentence, no traceback.
+            raise _fault(self.path, error, "read") from None
 
     def close(self) -> None:
         self._db.close()
 
     def _migrate(self) -> None:
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"{self.path}: the store was written by a newer digest (schema {version})",
-                hint="upgrade digest, or point --db at another file",
-            )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits first; the BEGIN inside makes each migration atomic.
             self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
 
     # -- reading -------------------------------------------------------------------------
 
+    @_faults("read")
     def validators(self, feed_url: str) -> Validators:
         row = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (feed_url,)).fetchone()
         return Validators(*row) if row else Validators()
 
+    @_faults("read")
     def known_urls(self, urls: Iterable[str]) -> set[str]:
         wanted = list(urls)
         known: set[str] = set()
@@ -206,6 +417,32 @@ class Store:
             known.update(url for (url,) in rows)
         return known
 
+    @_faults("read")
+    def fell_back(self, now: datetime, forced: Window | None = None) -> list[FellBack]:
+        """Stories that kept their feed's text and are due for another try at their article;
+        with `forced`, also every one published in that window, however often it was tried."""
+        first_feed = (
+            "(SELECT feeds.url FROM item_feeds JOIN feeds ON feeds.id = item_feeds.feed_id "
+            "WHERE item_feeds.item_id = items.id ORDER BY item_feeds.first_seen, feeds.id LIMIT 1)"
+        )
+        columns = f"url, title, summary, text, published, {first_feed}"
+        rows = self._db.execute(
+            f"SELECT {columns} FROM items INDEXED BY items_to_fetch_again WHERE {_DUE_AGAIN} "
+            "AND (fetch_attempts = 0 OR last_fetch_attempt <= ?)",
+            (_iso(now - RETRY_SPACING),),
+        ).fetchall()
+        if forced is not None:
+            rows += self._db.execute(
+                f"SELECT {columns} FROM items WHERE published >= ? AND published < ? AND extracted = 0",
+                (_iso(forced.start), _iso(_ceil_second(forced.end))),
+            ).fetchall()
+        due = {str(row[0]): row for row in rows}
+        return [
+            FellBack(str(url), str(title), str(summary), str(text), _time(str(published)), feed_url)
+            for url, title, summary, text, published, feed_url in due.values()
+        ]
+
+    @_faults("read")
     def items_in(self, window: Window, *, sent: bool | None = None, policy_only: bool = False) -> list[Item]:
         """Every item published in the window, newest first, each with all its feeds; with
         `sent` False only those no issue included yet, with True only those one did; with
@@ -227,6 +464,7 @@ class Store:
         )
         return [_item(row) for row in rows]
 
+    @_faults("read")
     def find_items(self, reference: str) -> list[Item]:
         """Items by id, by URL, or by a title prefix (case-insensitive); at most a few."""
         reference = reference.strip()
@@ -244,10 +482,11 @@ class Store:
                 return [_item(row) for row in rows]
         return []
 
+    @_faults("read")
     def texts(self) -> Iterator[tuple[str, str, str, str]]:
         """(id, title, summary, text) of every stored item, for re-tagging without the network."""
         rows = self._db.execute("SELECT uid, title, summary, text FROM items ORDER BY id").fetchall()
-        yield from rows
+        return iter(rows)
 
     def retag(self, tags: Sequence[tuple[str, Tags]]) -> None:
         """Replace the tags of these items (by id), in one transaction."""
@@ -259,8 +498,9 @@ class Store:
                     [(*_tag_columns(item_tags), uid) for uid, item_tags in tags],
                 )
         except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot write to the store ({error})") from None
+            raise _fault(self.path, error, "write") from None
 
+    @_faults("read")
     def feed_results(self, feeds: Sequence[Feed]) -> list[FeedResult]:
         """Each configured feed as its last run left it (never checked: an error saying so)."""
         results = []
@@ -282,6 +522,7 @@ class Store:
             )  # fmt: skip
         return results
 
+    @_faults("read")
     def feed_health(self, feeds: Sequence[Feed], window: Window) -> list[FeedHealth]:
         """Each configured feed's last attempt and success, status, failures in a row, and
         how many stored items it carried, in all and in the window."""
@@ -311,6 +552,7 @@ class Store:
             )  # fmt: skip
         return health
 
+    @_faults("read")
     def stats(self) -> StoreStats:
         items, text_bytes, oldest, newest = self._db.execute(
             "SELECT count(*), coalesce(sum(length(CAST(text AS BLOB))), 0), min(published), max(published) "
@@ -331,18 +573,22 @@ class Store:
             _time_or_none(newest),
         )
 
+    @_faults("read")
     def next_issue(self) -> int:
         return int(self._db.execute("SELECT coalesce(max(number), 0) + 1 FROM issues").fetchone()[0])
 
+    @_faults("read")
     def issues(self) -> list[Issue]:
         return [
             _issue(row) for row in self._db.execute(f"SELECT {_ISSUE_COLUMNS} FROM issues ORDER BY number")
         ]
 
+    @_faults("read")
     def last_issue(self) -> Issue | None:
         row = self._db.execute(f"SELECT {_ISSUE_COLUMNS} FROM issues ORDER BY number DESC LIMIT 1").fetchone()
         return _issue(row) if row else None
 
+    @_faults("read")
     def issue(self, number: int) -> Digest | None:
         """An issue's digest exactly as it was composed when it was sent."""
         row = self._db.execute("SELECT digest FROM issues WHERE number = ?", (number,)).fetchone()
@@ -355,8 +601,12 @@ class Store:
         items: Sequence[Item] = (),
         sightings: Sequence[Sighting] = (),
         checks: Sequence[FeedCheck] = (),
+        attempts: Sequence[ArticleAttempt] = (),
+        refreshed: Sequence[Item] = (),
     ) -> None:
-        """Write one batch in one transaction: items, then who carried them, then feed state.
+        """Write one batch in one transaction: items, then who carried them, then feed state;
+        `refreshed` are stored items whose article came this time, `attempts` the tries at
+        articles (a new item's first try, a stored item's try again).
 
         A feed's validators are only ever saved in the batch that holds the last of its items
         or later, so a crash can never leave a 304 hiding items that were not stored."""
@@ -385,8 +635,10 @@ class Store:
                 )
                 for check in checks:
                     self._record_check(check)
+                self._refresh(refreshed)
+                self._record_attempts(attempts)
         except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot write to the store ({error})") from None
+            raise _fault(self.path, error, "write") from None
 
     def prune(self, before: datetime) -> int:
         """Remove the items older than `before`, their text and who carried them, then give the
@@ -405,7 +657,7 @@ class Store:
                 self._db.execute("VACUUM")
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot prune the store ({error})") from None
+            raise _fault(self.path, error, "write") from None
         return int(removed)
 
     def record_issue(self, digest: Digest, fmt: str, sent_at: datetime, urls: Iterable[str]) -> None:
@@ -429,7 +681,7 @@ class Store:
                     [(digest.issue, url) for url in urls],
                 )
         except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot record issue {digest.issue} ({error})") from None
+            raise _fault(self.path, error, "write") from None
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -445,6 +697,27 @@ class Store:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
+
+    def _refresh(self, items: Sequence[Item]) -> None:
+        """Stored stories whose article came this time: its text and tags replace the feed's."""
+        self._db.executemany(
+            "UPDATE items SET summary = ?, text = ?, author = coalesce(author, ?), site_name = ?, "
+            "extracted = 1, topics = ?, regions = ?, primary_region = ?, evidence = ? WHERE url = ?",
+            [
+                (item.summary, item.text, item.author, item.site_name, *_tag_columns(item.tags), item.url)
+                for item in items
+            ],
+        )
+
+    def _record_attempts(self, attempts: Sequence[ArticleAttempt]) -> None:
+        self._db.executemany(
+            "UPDATE items SET fetch_failure = ?, last_fetch_attempt = ?, "
+            "fetch_attempts = fetch_attempts + ? WHERE url = ?",
+            [
+                (attempt.failure and attempt.failure.value, _iso(attempt.at), int(attempt.again), attempt.url)
+                for attempt in attempts
+            ],
+        )
 
     def _ensure_feed(self, feed: Feed) -> None:
         self._db.execute(
@@ -487,41 +760,65 @@ def run_lock(db: Path, timeout: float, on_wait: Callable[[str], None] | None = N
     `on_wait` hears the holder's pid once, when this run starts waiting for it.
 
     flock belongs to the open file, so the kernel drops it when its process dies: a lock left
-    by a killed run never blocks the next one. The pid inside only names the holder."""
+    by a killed run never blocks the next one. The pid inside only names the holder. The file
+    is written unbuffered, so a full disk fails the write itself, once, and not its close."""
+    _refuse_directory(db)
     path = db.with_name(db.name + ".lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a+", encoding="utf-8")
+        lock = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as error:
-        raise StoreError(f"{path}: cannot open the run lock ({error.strerror or error})") from None
-    with handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if on_wait is not None:
-                    handle.seek(0)
-                    on_wait(handle.read().strip() or "unknown")
-                    on_wait = None
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "unknown"
-                    raise LockError(
-                        f"another digest run holds the lock (pid {holder})",
-                        hint=f"wait for it, or raise --lock-timeout (waited {timeout:g} s)",
-                    ) from None
-                time.sleep(0.1)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
+        raise _lock_fault(path, error, "open") from None
+    try:
+        _take(lock, timeout, on_wait)
+        try:
+            os.ftruncate(lock, 0)
+            os.pwrite(lock, str(os.getpid()).encode(), 0)
+        except OSError as error:
+            raise _lock_fault(path, error, "write") from None
         try:
             yield
         finally:
-            handle.truncate(0)
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):  # emptying a file needs no space
+                os.ftruncate(lock, 0)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        os.close(lock)
+
+
+def _take(lock: int, timeout: float, on_wait: Callable[[str], None] | None) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(lock, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            if on_wait is not None:
+                on_wait(holder)
+                on_wait = None
+            if time.monotonic() >= deadline:
+                raise LockError(
+                    f"another digest run holds the lock (pid {holder})",
+                    hint=f"wait for it, or raise --lock-timeout (waited {timeout:g} s)",
+                ) from None
+            time.sleep(0.1)
+        else:
+            return
+
+
+def _lock_fault(path: Path, error: OSError, doing: str) -> StoreError:
+    if error.errno == errno.ENOSPC:
+        return StoreError(
+            f"{path}: no space left on the disk holding the store; nothing was changed",
+            hint="free some space, then run again",
+        )
+    if error.errno in {errno.EROFS, errno.EACCES, errno.EPERM}:
+        return StoreError(
+            f"{path.parent}: the store's directory is read-only, so no run can write to it; "
+            "nothing was changed",
+            hint=_READ_ONLY_HINT,
+        )
+    return StoreError(f"{path}: cannot {doing} the run lock ({error.strerror or error})")
 
 
 def _plain(value: object) -> object:

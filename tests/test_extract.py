@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from digest import extract
 from digest.extract import MIN_ARTICLE_COLUMNS, extract_article
 
 
@@ -52,3 +53,60 @@ def test_the_length_test_counts_columns_not_characters() -> None:
     narrow = "a" * (MIN_ARTICLE_COLUMNS // 2 + 20)
     assert extract_article(page(f"<p>{wide}</p>"), "http://127.0.0.1/a") is not None
     assert extract_article(page(f"<p>{narrow}</p>"), "http://127.0.0.1/b") is None
+
+
+# -- what the parser is spared: big pages stay cheap -----------------------------------------
+
+JSON_LD = (
+    '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+    '"author": {"@type": "Person", "name": "Mara Quill"}, "datePublished": "2026-11-24"}</script>'
+)
+
+
+def test_what_trafilatura_never_reads_is_taken_out_before_parsing() -> None:
+    unread = (
+        '<script id="__NEXT_DATA__" type="application/json">{"props": "STATE"}</script>'
+        "<SCRIPT>var tracker = 'TRACKER';</SCRIPT><style>.x { color: red } /* STYLE */</style>"
+        '<svg viewBox="0 0 9 9"><path d="M0 0 L9 9"/><text>SVG</text></svg><!-- COMMENT <p>no</p> -->'
+        '<img alt="chart" src="data:image/png;base64,' + "A" * 5000 + '">'
+    )
+    html = page(unread + paragraphs(STORY)).replace(b"</head>", JSON_LD.encode() + b"</head>")
+
+    kept = extract.without_unread(html)
+
+    for gone in (b"STATE", b"TRACKER", b"STYLE", b"SVG", b"COMMENT", b"AAAA"):
+        assert gone not in kept
+    assert JSON_LD.encode() in kept and b'src="data:,"' in kept
+    article = extract_article(html, "http://127.0.0.1/news/1.html")
+    assert article is not None
+    assert STORY[0] in article.text
+    assert article.author == "Mara Quill"  # read from the JSON-LD that stayed
+
+
+def test_an_unterminated_script_takes_the_rest_of_the_page_as_a_parser_would() -> None:
+    assert extract.without_unread(b"<p>before</p><script>var a = '<p>after</p>';") == b"<p>before</p>"
+    assert extract.without_unread(b"<p>a</p><!-- <p>b</p>") == b"<p>a</p>"
+    # Tags that only begin like these are kept.
+    assert extract.without_unread(b"<scripted-box>x</scripted-box><svgs>y</svgs>") == (
+        b"<scripted-box>x</scripted-box><svgs>y</svgs>"
+    )
+
+
+def test_a_page_just_under_the_size_cap_is_parsed_only_up_to_the_bound() -> None:
+    """A story followed by 9 MB of comment thread: the story is found, and the parser saw at
+    most PARSE_MAX_BYTES (before the bound, the run took 30 s on it and lost the story)."""
+    comment = (
+        b'<div class="comment"><span>reader</span><p>' + b"I disagree with the council. " * 3 + b"</p></div>"
+    )
+    html = page(paragraphs(STORY)).replace(
+        b"</article>", b"</article>" + comment * (9_000_000 // len(comment))
+    )
+
+    trimmed = extract.without_unread(html)
+    cut = extract.bounded(trimmed)
+
+    assert len(cut) <= extract.PARSE_MAX_BYTES < len(html)
+    assert trimmed.startswith(cut) and trimmed[len(cut) : len(cut) + 1] == b"<"  # before a tag, not in one
+    article = extract_article(html, "http://127.0.0.1/news/1.html")
+    assert article is not None
+    assert STORY[-1] in article.text

@@ -4,18 +4,22 @@ send, redirects into private networks, feeds that never answer beside a healthy 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import socket
 import struct
 import subprocess
 import sys
+import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import WINDOW, FixtureServer, invoke, write_feeds
+from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
 
-from digest.fetch import Fetcher
+from digest.errors import FetchError
+from digest.fetch import Download, Fetcher
 
 GIB = 1 << 30
 _ZEROS = bytes(1 << 20)
@@ -160,3 +164,113 @@ def test_feeds_that_never_answer_do_not_starve_a_healthy_feed_on_their_host(
     assert status["Healthy"] == ("ok", None)
     assert len(server.requests_for("/healthy.xml")) == 1
     assert set(status.values()) == {("ok", None), ("error", "timed out after 2 s")}
+
+
+class RawServer:
+    """Answers every request on a loopback socket with `response`, bytes exactly as given:
+    for what a well-behaved server library would never send."""
+
+    def __init__(self, response: bytes, *, reset: bool = False) -> None:
+        self.response = response
+        self.reset = reset  # answer nothing, and reset the connection instead
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.base = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):  # closed at the end of the test
+            while True:
+                connection, _ = self._socket.accept()
+                with connection:
+                    request = b""
+                    while b"\r\n\r\n" not in request and (data := connection.recv(65536)):
+                        request += data
+                    if self.reset:
+                        linger = struct.pack("ii", 1, 0)  # on, 0 s: close sends a reset
+                        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+                    else:
+                        connection.sendall(self.response)
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+@contextlib.contextmanager
+def raw_server(response: bytes = b"", *, reset: bool = False) -> Iterator[RawServer]:
+    served = RawServer(response, reset=reset)
+    try:
+        yield served
+    finally:
+        served.close()
+
+
+def _get_page(url: str) -> Download:
+    async def get() -> Download:
+        async with Fetcher(timeout=5, concurrency=4) as fetcher:
+            return await fetcher.get_page(url)
+
+    return asyncio.run(get())
+
+
+OSC_52 = "\x1b]52;c;ZWNobyBvd25lZA==\x07"  # "set the clipboard to `echo owned`"
+
+
+def test_a_reason_phrase_with_an_escape_sequence_reaches_no_message_raw(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    response = f"HTTP/1.1 500 Broken {OSC_52}today\r\nContent-Length: 0\r\n\r\n".encode()
+    with raw_server(response) as hostile:
+        feeds = {"Hostile": f"{hostile.base}/feed.xml", "Fine": server.add_fixture_feed("/f.xml", "rss2.xml")}
+        feeds_file = write_feeds(tmp_path / "feeds.toml", feeds)
+        done = run_digest(
+            ["fetch", "--no-extract", "--feeds", str(feeds_file), "--format", "json", *WINDOW], env
+        )
+
+    assert done.returncode == 0, done.stderr
+    errors = {feed["name"]: feed["error"] for feed in json.loads(done.stdout)["feeds"]}
+    assert errors == {"Hostile": "HTTP 500 Broken today", "Fine": None}
+    [warning] = done.stderr.decode().splitlines()
+    assert warning.endswith(": HTTP 500 Broken today"), warning
+
+
+def test_header_values_and_reasons_come_back_cleaned() -> None:
+    response = (
+        f"HTTP/1.1 200 Fine {OSC_52}\r\nContent-Type: text/html{OSC_52}\r\n"
+        f"X-Note: a\x1b[31mred\x1b[0m note\r\nContent-Length: 5\r\n\r\nhello"
+    ).encode()
+    with raw_server(response) as served:
+        page = _get_page(served.base)
+
+    assert page.headers["content-type"] == "text/html"
+    assert page.headers["x-note"] == "ared note"
+
+
+def test_a_redirect_to_a_target_with_an_escape_sequence_is_an_error_in_plain_words() -> None:
+    response = f"HTTP/1.1 301 Moved\r\nLocation: /next{OSC_52}\r\nContent-Length: 0\r\n\r\n".encode()
+    with raw_server(response) as served, pytest.raises(FetchError) as refused:
+        _get_page(served.base)
+
+    assert refused.value.message.isprintable()
+    assert "52;" not in refused.value.message
+
+
+CHUNKED_FEED = b"1c\r\n<rss version='2.0'><channel>\r\n10\r\n</channel></rss>\r\n0\r\n\r\n"
+
+
+@pytest.mark.parametrize("length", [5, 999_999_999])
+def test_a_chunked_body_is_read_whole_whatever_its_content_length_says(length: int) -> None:
+    # Both headers: Transfer-Encoding wins (RFC 9112 § 6.3), and the length is dropped, not
+    # trusted: neither cut at 5 bytes nor refused as a billion.
+    head = f"HTTP/1.1 200 OK\r\nContent-Length: {length}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    with raw_server(head.encode() + CHUNKED_FEED) as served:
+        page = _get_page(served.base)
+
+    assert page.body == b"<rss version='2.0'><channel></channel></rss>"
+    assert "content-length" not in page.headers
+
+
+def test_a_connection_reset_is_told_in_words() -> None:
+    with raw_server(reset=True) as served, pytest.raises(FetchError) as failed:
+        _get_page(served.base)
+
+    assert failed.value.message == "the server broke off the connection (connection reset by peer)"

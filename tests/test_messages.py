@@ -17,6 +17,8 @@ import pytest
 from conftest import WINDOW, FixtureServer, invoke, run_digest, subprocess_env, write_feeds
 from test_lock import hold_lock
 
+from digest.plaintext import redact_url
+
 
 def stderr_lines(done: subprocess.CompletedProcess[bytes]) -> list[str]:
     return done.stderr.decode().splitlines()
@@ -250,3 +252,37 @@ def test_credentials_in_feed_urls_are_never_shown(
     assert json.loads(shown[0])["feeds"][0]["url"] == f"http://***@{host}/rss2.xml?token=***"
     for text in shown:
         assert not [secret for secret in secrets if secret in text]
+
+
+def test_an_opml_import_from_a_fifo_is_refused_without_waiting(tmp_path: Path, env: dict[str, str]) -> None:
+    fifo = tmp_path / "subscriptions.opml"
+    os.mkfifo(fifo)
+    feeds = write_feeds(tmp_path / "feeds.toml", {"W": "https://x.example/rss"})
+
+    done = run_digest(["opml", "import", str(fifo), "--feeds", str(feeds)], env, timeout=30)
+
+    assert done.returncode == 2
+    assert stderr_lines(done) == [
+        f"error: {fifo}: is not a regular file (a device, FIFO or socket), not an OPML file"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://user:pass@news.example/feed", "https://***@news.example/feed"),
+        ("https://TOKEN123@news.example/", "https://***@news.example/"),
+        (
+            "https://news.example/f?page=2&token=abc&Api_Key=k#top",
+            "https://news.example/f?page=2&token=***&Api_Key=***#top",
+        ),
+        (
+            "https://news.example/f?access_token=a&sig=b&password=c",
+            "https://news.example/f?access_token=***&sig=***&password=***",
+        ),
+        ("https://news.example/f?q=policy&page=2", "https://news.example/f?q=policy&page=2"),
+        ("https://news.example/p@home", "https://news.example/p@home"),  # an @ in the path is no user
+    ],
+)
+def test_redact_url_masks_userinfo_and_secret_parameters(url: str, shown: str) -> None:
+    assert redact_url(url) == shown

@@ -136,7 +136,9 @@ def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
 
 
 def test_clean_text_drops_escapes_but_keeps_paragraphs() -> None:
-    assert clean_text("a\x1b[31mred\x07\n\n\n b\u202e") == "a[31mred\n\nb"
+    # Whole escape sequences go: a colour (CSI), a clipboard write (OSC 52), in 7 or 8 bits.
+    assert clean_text("a\x1b[31mred\x07\n\n\n b\u202e") == "ared\n\nb"
+    assert clean_text("copy \x1b]52;c;ZWNobw==\x07this \x9d52;c;ZWNobw==\x9cnow") == "copy this now"
     assert one_line(" a \n\n b\t c ") == "a b c"
 
 
@@ -145,3 +147,13 @@ def test_shorten_prefers_a_sentence_end() -> None:
     assert shorten(text, 60) == "The regulator set out its plan."
     assert shorten("word " * 30, 40).endswith("…")
     assert len(shorten("x" * 500, 100)) <= 101
+
+
+def test_a_utf16_header_over_an_8_bit_document_yields_to_its_declaration() -> None:
+    body = '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>W</title><item><title>Règle</title><link>https://x.org/r</link></item></channel></rss>'
+    parsed = parse_feed(
+        body.encode("iso-8859-1"), url=FEED_URL, headers={"Content-Type": "text/xml; charset=utf-16"}, now=NOW
+    )
+
+    assert parsed.error is None
+    assert [entry.title for entry in parsed.entries] == ["Règle"]

@@ -85,7 +85,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path)
     path = tmp_path / "s.sqlite3"
     path.write_bytes(b"this is not sqlite" * 100)
 
-    with pytest.raises(StoreError, match="cannot use the store"):
+    with pytest.raises(StoreError, match="the store is damaged"):
         Store.open(path)
     assert path.read_bytes() == b"this is not sqlite" * 100
 

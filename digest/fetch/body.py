@@ -94,7 +94,7 @@ def _finished(stack: Sequence[_Inflate]) -> Iterator[bytes]:
 async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     """Read the body but stop at `max_bytes` of it decoded, so an endless, huge or compressed
     huge body cannot exhaust memory."""
-    declared = response.headers.get("content-length", "")
+    declared = "" if framed_by_chunks(response.headers) else response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"body of {int(declared)} bytes is over the {_megabytes(max_bytes)} cap")
     stack = layers(response.headers.get("content-encoding", ""))
@@ -117,6 +117,12 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
         encoding = response.headers.get("content-encoding", "")
         raise FetchError(f"the body is not valid {encoding} data") from None
     return b"".join(chunks)
+
+
+def framed_by_chunks(headers: httpx.Headers) -> bool:
+    """Whether the body came in chunks: then its Content-Length, if the server sent one too, is
+    no measure of it (RFC 9112 § 6.3: Transfer-Encoding overrides it) and is not to be trusted."""
+    return "transfer-encoding" in headers
 
 
 def _megabytes(count: int) -> str:

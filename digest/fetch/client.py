@@ -17,11 +17,12 @@ import httpx
 from digest import __version__
 from digest.errors import FetchError
 from digest.fetch import guard as addresses
-from digest.fetch.body import ACCEPT_ENCODING, read_capped
+from digest.fetch.body import ACCEPT_ENCODING, framed_by_chunks, read_capped
 from digest.fetch.describe import describe
 from digest.fetch.guard import LinkGuard, PrivacyCheck, PrivateAddressError, network_of
 from digest.fetch.pool import LENT_IN_ALL, PoolPerHost, Turn, Turns
 from digest.models import Validators
+from digest.plaintext import one_line
 
 FEED_MAX_BYTES = 20 * 1024 * 1024
 PAGE_MAX_BYTES = 10 * 1024 * 1024
@@ -206,7 +207,7 @@ class Fetcher:
             raise FetchError(f"timed out after {self.timeout:g} s") from None
         except (httpx.ConnectError, httpx.ReadError) as error:
             raise _Retry(FetchError(describe(error)), _backoff()) from None
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
             raise FetchError(describe(error)) from None
         finally:
             stalled.cancel()
@@ -214,7 +215,8 @@ class Fetcher:
         return Download(
             url=str(response.url),
             status=response.status_code,
-            headers=dict(response.headers),
+            # What a server sends is feed text: it may reach a message, a warning, the JSON.
+            headers=_headers(response.headers),
             body=body,
             validators=Validators(
                 etag=response.headers.get("etag"),
@@ -222,6 +224,15 @@ class Fetcher:
             ),
             moved_to=_moved_to(response),
         )
+
+
+def _headers(headers: httpx.Headers) -> dict[str, str]:
+    """The response's headers as the rest of the run may use them: values cleaned, and no
+    Content-Length beside a chunked body (it is not the body's length: h11 read the chunks)."""
+    chunked = framed_by_chunks(headers)
+    return {
+        name: one_line(value) for name, value in headers.items() if not (chunked and name == "content-length")
+    }
 
 
 def _moved_to(response: httpx.Response) -> str | None:
@@ -259,7 +270,7 @@ def _raise_for_status(response: httpx.Response) -> None:
     status = response.status_code
     if 200 <= status < 300 or status == 304:
         return
-    reason = response.reason_phrase or ""
+    reason = one_line(response.reason_phrase or "")  # a server's words, on their way to a terminal
     error = FetchError(f"HTTP {status} {reason}".strip(), status=status)
     if status == 429 or status >= 500:
         delay = _retry_after(response.headers.get("retry-after"))

@@ -17,10 +17,17 @@ SUMMARY_CHARS = 300
 
 
 def read_page(
-    html: bytes, url: str, title: str, feed_summary: str, vocabulary: Vocabulary, *, content_type: str | None
+    html: bytes,
+    url: str,
+    title: str,
+    feed_summary: str,
+    vocabulary: Vocabulary,
+    *,
+    content_type: str | None,
+    feed_text: str,
 ) -> tuple[Article, Tags] | None:
-    """The page's article and its tags, or None when the page holds no plausible article."""
-    article = extract_article(html, url, content_type)
+    """The page's article and its tags, or None when the feed's own text is the better story."""
+    article = extract_article(html, url, content_type, feed_text)
     if article is None:
         return None
     return article, _tagger(vocabulary).tag(title, summary_of(feed_summary, article.text), article.text)
