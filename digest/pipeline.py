@@ -227,7 +227,9 @@ class _Run:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
             flusher.cancel()
-        if fault := self.batch.fault or _store_fault([*tasks, retrying]):
+        # Every task's outcome is read first, so asyncio logs none of them at exit.
+        ended_with = _store_fault([*tasks, retrying])
+        if fault := self.batch.fault or ended_with:
             raise fault
         results = []
         for feed, task in zip(feeds, tasks, strict=True):
