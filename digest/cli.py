@@ -169,7 +169,12 @@ OutputOption = Annotated[
 ]
 PolicyOption = Annotated[bool, typer.Option("--policy-only", help="Only items tagged as policy.")]
 RegionOption = Annotated[
-    list[str] | None, typer.Option("--region", help="Only items in this region or inside it (repeatable).")
+    list[str] | None,
+    typer.Option(
+        "--region",
+        help="Only items in this region or inside it (repeatable): a code (CN, cn-bj, CN-GD-shenzhen) "
+        'or a name ("Hong Kong", 北京).',
+    ),
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Tracebacks on errors.")]
 LockTimeoutOption = Annotated[
@@ -854,8 +859,16 @@ def _digest(store: Store, view: _View, feeds: Sequence[Feed], *, new_only: bool 
     now = datetime.now(UTC)
     results = [_redacted(result) for result in store.feed_results(feeds)]
     return compose.compose(
-        items, results, window, view.filters, now, before=before, names=region_names(codes), sent=sent
-    )
+        items, results, window, view.filters, now, before=before, names=region_names(codes), sent=sent,
+        fetching=_fetch_running(store),
+    )  # fmt: skip
+
+
+def _fetch_running(store: Store) -> bool:
+    """Whether another process's fetch holds the store (this process's own run is over by now)."""
+    from digest.store import run_in_progress  # noqa: PLC0415
+
+    return run_in_progress(store.path)
 
 
 def _redacted(feed: _Shown) -> _Shown:
@@ -984,9 +997,11 @@ def _warn_about(report: RunReport, *, verbose: bool) -> None:
     from digest.models import FeedStatus  # noqa: PLC0415
 
     if report.abandoned:
+        untried = sum(1 for feed in report.feeds if feed.status is FeedStatus.NOT_FETCHED)
+        among = f" ({untried:,} not fetched: no answer yet)" if untried else ""
         stderr().print(
             f"warning: the run's deadline passed; {plural(report.abandoned, 'unfinished feed')} "
-            "abandoned, and the digest holds what was finished",
+            f"abandoned{among}, and the digest holds what was finished",
             markup=False,
         )
     unlisted: dict[str, int] = {}

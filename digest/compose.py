@@ -70,9 +70,11 @@ def compose(
     before: Iterable[Item] = (),
     names: Mapping[str, str] | None = None,
     sent: Iterable[Item] = (),
+    fetching: bool = False,
 ) -> Digest:
     """The digest of `items`. `sent` are reports earlier issues told: a new report of one of
-    their stories (another outlet's, a day later) is left out and listed in `repeats`."""
+    their stories (another outlet's, a day later) is left out and listed in `repeats`.
+    `fetching`: a fetch is running, so feeds not fetched yet may be on their way."""
     chosen = sorted((item for item in items if _wanted(item, filters)), key=_newest_first)
     sent_urls = {item.url for item in sent}
     stories, repeats = [], []
@@ -98,6 +100,8 @@ def compose(
             regions=len({_country(story) for story in policy if _country(story)}),
             feeds=len(feeds),
             failed=sum(1 for feed in feeds if feed.status is FeedStatus.ERROR),
+            not_fetched=sum(1 for feed in feeds if feed.status is FeedStatus.NOT_FETCHED),
+            fetching=fetching,
         ),
         sections=_sections(policy, region_names),
         other=tuple(story for story in stories if not story.item.tags.policy)[:OTHER_HEADLINES],

@@ -40,9 +40,11 @@ _NOT_CHARSETS = {"undefined", "utf-7", "idna", "punycode", "unicode-escape", "ra
 _UNICODE = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^"';\s]+)""", re.IGNORECASE)
 # <meta charset=...> and <meta http-equiv="Content-Type" content="...; charset=...">, in any
-# order of attributes; and an XHTML page's XML declaration.
+# order of attributes; and an XHTML page's XML declaration. A tag is looked into for 1 KB at
+# most: a page of unclosed `<meta` would otherwise cost a scan to its end for each one.
 _MARKUP_CHARSET = re.compile(
-    rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)|^\s*<\?xml[^>]*?encoding\s*=\s*["']([-\w.:]+)""",
+    rb"""<meta\b[^<>]{0,1024}?charset\s*=\s*["']?\s*([-\w.:]+)"""
+    rb"""|^\s*<\?xml[^<>]{0,1024}?encoding\s*=\s*["']([-\w.:]+)""",
     re.IGNORECASE,
 )
 # Browsers look for the meta in the first 1,024 bytes; pages with long heads put it later, and

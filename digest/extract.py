@@ -24,7 +24,9 @@ NEW_SHARE = 0.3
 # state, scripts and styles, inline SVG and comments made a 9.5 MB page cost the run 615 MB,
 # most of it in trees that trafilatura then cleaned away. JSON-LD stays (the author and the
 # date are read from it), unless it is too big to be only metadata.
-_UNREAD = re.compile(rb"<(script|style|svg)(?=[\s>/])([^>]*)>|<!--", re.IGNORECASE)
+# An opening tag is looked into for 4 KB at most (a page of unclosed `<script` would otherwise
+# cost a scan to its end for each one); a longer one is left to the parser.
+_UNREAD = re.compile(rb"<(script|style|svg)(?=[\s>/])([^<>]{0,4096})>|<!--", re.IGNORECASE)
 _CLOSERS = {
     name: re.compile(rb"</" + name + rb"\s*>", re.IGNORECASE) for name in (b"script", b"style", b"svg")
 }

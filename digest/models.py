@@ -171,6 +171,9 @@ class FeedStatus(StrEnum):
     OK = "ok"
     NOT_MODIFIED = "not_modified"
     ERROR = "error"
+    # Not a failure: never fetched yet (just added, a first run still going or interrupted
+    # before it), or the run's deadline passed before it answered.
+    NOT_FETCHED = "not_fetched"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +200,7 @@ class FeedHealth:
     url: str
     last_attempt: datetime | None
     last_success: datetime | None
-    status: str | None  # ok, not_modified, error; None if never fetched
+    status: str | None  # ok, not_modified, error, not_fetched; None if never fetched
     error: str | None
     failures: int  # in a row, up to the last attempt
     stored: int
@@ -324,6 +327,8 @@ class Glance:
     regions: int
     feeds: int
     failed: int
+    not_fetched: int = 0
+    fetching: bool = False  # a fetch was running when this digest was composed
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,11 +62,16 @@ _JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/", "http://jsonfeed.org/ver
 # "(more…)", and the "[…]" of a cut excerpt. Only at the end, after a sentence or at the start.
 _BOILERPLATE_TAIL = re.compile(
     r"""(?:
-        (?:\A|(?<=\n)|(?<=[.!?…"”)\]]\s))  # a sentence of its own
+        (?:\A|(?<=\n)|(?<=[.!?…"”)\]]\s)|(?<=[。！？])|(?<=[。！？]\s))  # a sentence of its own
         (?:The\ post\ [^\n]{1,400}?\ appeared\ first\ on\ [^\n]{1,200}?
+          | Der\ Beitrag\ [^\n]{1,400}?\ erschien\ zuerst\ auf\ [^\n]{1,200}?
+          | L[’']article\ [^\n]{1,400}?\ est\ apparu\ en\ premier\ sur\ [^\n]{1,200}?
+          | La\ entrada\ [^\n]{1,400}?\ se\ publicó\ primero\ en\ [^\n]{1,200}?
           | The\ entry\ [^\n]{1,400}?\ was\ first\ posted\ on\ [^\n]{1,200}?
           | (?:Continue|Keep)\ [Rr]eading\b[^\n]{0,200}?
-          | (?:Read\ (?:[Mm]ore|the\ rest)|READ\ MORE)\b[^\n]{0,80}?)
+          | (?:Read\ (?:[Mm]ore|the\ rest)|READ\ MORE)\b[^\n]{0,80}?
+          | (?:Weiterlesen|Lire\ la\ suite|Leer\ más|Continua\ a\ leggere|Leia\ mais)\b[^\n]{0,80}?
+          | (?:阅读全文|閱讀全文|查看全文|阅读更多|閱讀更多|続きを読む))
       | (?:\A|(?<=\s))  # a mark after any word
         (?:\((?:[Mm]ore|[Rr]ead\ more)\ ?(?:…|\.\.\.)?\) | (?P<cut>\[\ ?(?:…|\.\.\.)\ ?\]))
     )[\s.»›→>…:]*\Z""",
@@ -125,6 +130,8 @@ def _no_entries(parsed: Any, problem: str | None, start: bytes, content_type: st
         # HTML page, a bare XML document), often without calling it "bozo": never an empty feed.
         if _HTML_START.match(start) or "html" in content_type:
             return "not a feed: the server sent an HTML page"
+        if not start.startswith(b"<"):
+            return "not a feed: the response is neither XML nor JSON"
         return _not_a_feed(problem)
     return _not_a_feed(problem) if problem else None
 
@@ -132,7 +139,9 @@ def _no_entries(parsed: Any, problem: str | None, start: bytes, content_type: st
 def _not_a_feed(problem: str | None) -> str:
     if problem is None:
         return "not a feed: no RSS, Atom or JSON Feed document found"
-    return f"not a feed: {shorten(problem, _PROBLEM_CHARS)}"
+    if problem.startswith("not well-formed"):
+        return f"not a feed: the XML is {shorten(problem, _PROBLEM_CHARS)}"
+    return f"not a feed: the XML is not well-formed ({shorten(problem, _PROBLEM_CHARS)})"
 
 
 def _entries(raws: Any, feed_url: str, now: datetime) -> tuple[Entry, ...]:
@@ -152,8 +161,9 @@ def _problem(parsed: Any) -> str | None:
     if type(error).__name__ in _HARMLESS_BOZO:
         return None
     text = one_line(str(error) or type(error).__name__) or "not well-formed"
-    # The XML parser names the document "<unknown>": say where in it instead.
-    return re.sub(r"^<unknown>:(\d+):(\d+): ", r"line \1, column \2: ", text)
+    # The XML parser's "<unknown>:2:0: " names no file, and its line is off by the declaration
+    # feedparser puts in front of the document: the reason alone is what helps.
+    return re.sub(r"^<unknown>:\d+:\d+: ", "", text)
 
 
 def _json_feed(body: bytes, url: str, now: datetime) -> ParsedFeed:

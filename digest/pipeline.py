@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from digest.errors import FetchError, StoreError, Terminated
-from digest.fetch import Fetcher, LinkGuard, PrivateAddressError, network_of
+from digest.fetch import Fetcher, LinkGuard, PrivateAddressError
 from digest.models import (
     DEFAULT_DEADLINE,
     Article,
@@ -119,8 +119,8 @@ class _Batch:
         self.checks.append(check)
 
     def flush(self) -> None:
-        if self.fault is not None:
-            raise self.fault
+        if self.fault is not None:  # a new one each time: re-raising one object grows its traceback
+            raise StoreError(self.fault.message, hint=self.fault.hint) from None
         if self.items or self.sightings or self.checks or self.attempts or self.refreshed:
             try:
                 self.store.save(self.items, self.sightings, self.checks, self.attempts, self.refreshed)
@@ -184,6 +184,7 @@ class _Run:
         )
         self.extracted = 0
         self.not_extracted = 0
+        self.downloaded: set[str] = set()  # feeds whose own download finished, whatever it said
         self.retried = 0  # stored stories that had kept their feed's text, downloaded again
         self.recovered = 0
         self.stored_for: Counter[str] = Counter()  # new items per feed URL, kept if it is abandoned
@@ -232,8 +233,14 @@ class _Run:
         for feed, task in zip(feeds, tasks, strict=True):
             if task in unfinished:
                 kept = self.stored_for[feed.url]
-                problem = f"abandoned unfinished when the run's deadline ({self.options.deadline:g} s) passed"
-                result = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem, kept)
+                if feed.url in self.downloaded:
+                    problem = (
+                        f"abandoned unfinished when the run's deadline ({self.options.deadline:g} s) passed"
+                    )
+                    result = FeedResult(feed.name, feed.url, FeedStatus.ERROR, problem, kept)
+                else:  # not a failure of the feed's: the run ran out of time before it answered
+                    problem = f"the run's deadline ({self.options.deadline:g} s) passed before it answered"
+                    result = FeedResult(feed.name, feed.url, FeedStatus.NOT_FETCHED, problem, kept)
                 self.batch.check(FeedCheck(feed, result, datetime.now(UTC), None))
                 results.append(result)
             else:
@@ -279,6 +286,7 @@ class _Run:
 
     async def _feed(self, feed: Feed) -> tuple[FeedResult, Validators | None]:
         download = await self.fetcher.get_feed(feed.url, self.store.validators(feed.url))
+        self.downloaded.add(feed.url)
         if download.not_modified:
             return (
                 FeedResult(feed.name, feed.url, FeedStatus.NOT_MODIFIED, moved_to=download.moved_to),
@@ -302,8 +310,7 @@ class _Run:
         if fresh and feed.extract and self.options.extract:
             self._start_extraction()
         # A feed the user put on a private network (an intranet, a test server) may link within it.
-        feed_address = await self.fetcher.private_address_of(feed.url)
-        guard = LinkGuard(network_of(feed_address) if feed_address else None)
+        guard = await self.fetcher.guard_for(feed.url)
         outcomes = await asyncio.gather(*(self.one_entry(entry, feed, guard) for entry in fresh))
         if refused := self.refused.get(feed.url):
             warnings += (
@@ -397,8 +404,7 @@ class _Run:
 
     async def _again(self, stored: FellBack, feed: Feed) -> None:
         entry = Entry(stored.url, stored.title, stored.summary, stored.text, stored.published)
-        feed_address = await self.fetcher.private_address_of(feed.url)
-        guard = LinkGuard(network_of(feed_address) if feed_address else None)
+        guard = await self.fetcher.guard_for(feed.url)
         read, failure = await self._article(entry, feed, guard)
         self.retried += 1
         attempt = ArticleAttempt(stored.url, failure, datetime.now(UTC), again=True)
@@ -477,10 +483,10 @@ def _failure_of(error: FetchError) -> ArticleFailure:
 
 
 def _store_fault(tasks: Sequence[asyncio.Task[Any]]) -> StoreError | None:
-    for task in tasks:
-        if task.done() and not task.cancelled() and isinstance(error := task.exception(), StoreError):
-            return error
-    return None
+    """The store's failure, if a task ended with one. Every task's outcome is read, since once
+    the store has failed several may end with it, and asyncio would log each one not read."""
+    errors = [task.exception() for task in tasks if task.done() and not task.cancelled()]
+    return next((error for error in errors if isinstance(error, StoreError)), None)
 
 
 def _succeed(done: asyncio.Future[T], result: T) -> None:

@@ -511,7 +511,7 @@ class Store:
                 (feed.url,),
             ).fetchone()
             if row is None or row[0] is None:
-                results.append(FeedResult(feed.name, feed.url, FeedStatus.ERROR, "never fetched"))
+                results.append(FeedResult(feed.name, feed.url, FeedStatus.NOT_FETCHED, "not fetched yet"))
                 continue
             status, error, new_items, moved_to, gone, failures, since = row
             results.append(
@@ -728,6 +728,13 @@ class Store:
 
     def _record_check(self, check: FeedCheck) -> None:
         result = check.result
+        if result.status is FeedStatus.NOT_FETCHED:
+            # The run never heard from it: its health (last success, failures) stays as it was.
+            self._db.execute(
+                "UPDATE feeds SET last_status = ?, last_error = ?, last_new_items = ? WHERE url = ?",
+                (result.status.value, result.error, result.new_items, check.feed.url),
+            )
+            return
         failed = result.status is FeedStatus.ERROR
         when = _iso(check.checked_at)
         self._db.execute(
@@ -754,6 +761,10 @@ class Store:
             )
 
 
+# The run locks this process holds, so that its own run does not count as another one.
+_HELD: set[Path] = set()
+
+
 @contextlib.contextmanager
 def run_lock(db: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """One writing run at a time per store: an exclusive lock on a file beside the database.
@@ -776,12 +787,37 @@ def run_lock(db: Path, timeout: float, on_wait: Callable[[str], None] | None = N
             os.pwrite(lock, str(os.getpid()).encode(), 0)
         except OSError as error:
             raise _lock_fault(path, error, "write") from None
+        _HELD.add(path)
         try:
             yield
         finally:
+            _HELD.discard(path)
             with contextlib.suppress(OSError):  # emptying a file needs no space
                 os.ftruncate(lock, 0)
             fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        os.close(lock)
+
+
+def run_in_progress(db: Path) -> bool:
+    """Whether a writing run holds the store's lock now. Read-only, so it works on a read-only
+    mount: a shared lock cannot be had while a run holds the exclusive one."""
+    path = db.with_name(db.name + ".lock")
+    if path in _HELD:
+        return False  # this process's own run: its digest is printed after the fetch
+    try:
+        lock = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    else:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
     finally:
         os.close(lock)
 

@@ -37,8 +37,12 @@ def test_the_deadline_abandons_slow_work_and_prints_what_finished(
     assert done.returncode == 0, done.stderr
     digest = json.loads(done.stdout)
     status = {feed["name"]: feed for feed in digest["feeds"]}
-    assert status["Stalled"]["status"] == "error"
+    # The stalled feed never answered: not fetched, which is not a failure of the feed's; the
+    # Wire answered and its slow article was abandoned.
+    assert status["Stalled"]["status"] == "not_fetched"
     assert "deadline" in status["Stalled"]["error"]
+    assert status["Wire"]["status"] == "error"
+    assert "abandoned unfinished" in status["Wire"]["error"]
     assert len(digest["items"]) >= 3  # the Wire's other articles were finished and kept
     warnings = done.stderr.decode().splitlines()
     assert any("deadline passed" in line for line in warnings)
@@ -46,6 +50,10 @@ def test_the_deadline_abandons_slow_work_and_prints_what_finished(
 
     again = run_digest(["show", "--feeds", str(feeds), "--format", "json", *WINDOW], env)
     assert len(json.loads(again.stdout)["items"]) == len(digest["items"])
+    health = run_digest(["feeds", "--feeds", str(feeds), "--format", "text"], env).stdout.decode()
+    assert "not fetched: the run's deadline (4 s) passed before it answered" in health
+    shown = run_digest(["show", "--feeds", str(feeds), "--format", "text", *WINDOW], env).stdout.decode()
+    assert "2 feeds, 1 failed, 1 not fetched yet" in " ".join(shown.split())
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "soon", "10x", "nan"])

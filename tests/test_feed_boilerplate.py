@@ -59,6 +59,13 @@ def summary_of(description: str) -> str:
             f"{LEDE} [&amp;#8230;]&lt;p&gt;The post Wallets appeared first on Ledger Desk.&lt;/p&gt;",
             LEDE,
         ),
+        # The same in the languages the default feeds are written in.
+        (
+            "Die BaFin prüft die Regeln. Der Beitrag Regeln erschien zuerst auf Krypto Blog.",
+            "Die BaFin prüft die Regeln.",
+        ),
+        ("L’AMF publie ses règles. Lire la suite »", "L’AMF publie ses règles."),
+        ("央行发布数字人民币新规。 阅读全文 &gt;&gt;", "央行发布数字人民币新规。"),
         # Ordinary sentences that only resemble the boilerplate stay.
         (
             "Officials urged savers to read more about the risks.",

@@ -4,6 +4,7 @@ send, redirects into private networks, feeds that never answer beside a healthy 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import socket
@@ -274,3 +275,65 @@ def test_a_connection_reset_is_told_in_words() -> None:
         _get_page(served.base)
 
     assert failed.value.message == "the server broke off the connection (connection reset by peer)"
+
+
+def test_a_feeds_credentials_go_to_its_own_origin_only_and_never_come_back(server: FixtureServer) -> None:
+    elsewhere = FixtureServer("127.0.0.2")  # another origin
+    try:
+        final = elsewhere.add("/feed.xml", "<rss version='2.0'/>")
+        server.add("/private.xml", status=301, headers={"Location": "/moved.xml"})  # same origin
+        server.add("/moved.xml", status=302, headers={"Location": final})
+        server.add("/direct.xml", "<rss version='2.0'/>")
+        with_credentials = server.base.replace("http://", "http://reader:s3cret@")
+
+        async def fetch_both() -> tuple[Download, Download]:
+            async with Fetcher(timeout=5, concurrency=4) as fetcher:
+                bounced = await fetcher.get_feed(f"{with_credentials}/private.xml")
+                return bounced, await fetcher.get_feed(f"{with_credentials}/direct.xml")
+
+        bounced, direct = asyncio.run(fetch_both())
+    finally:
+        elsewhere.close()
+
+    basic = "Basic " + base64.b64encode(b"reader:s3cret").decode()
+    assert [hit.headers.get("authorization") for hit in server.hits] == [basic] * 3
+    assert "authorization" not in elsewhere.hits[0].headers
+    assert (bounced.url, bounced.moved_to) == (final, f"{server.base}/moved.xml")
+    assert direct.url == f"{server.base}/direct.xml"
+
+
+def test_a_body_in_an_encoding_not_asked_for_is_an_error_in_words() -> None:
+    response = b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 4\r\n\r\n\x8b\x02\x80\x03"
+    with raw_server(response) as served, pytest.raises(FetchError) as failed:
+        _get_page(served.base)
+
+    assert failed.value.message == "the body is in an encoding that was not asked for (br)"
+
+
+def test_a_hosts_turns_go_round_the_feeds_waiting_for_it() -> None:
+    async def served_order() -> list[str]:
+        order: list[str] = []
+        all_queued = asyncio.Event()
+        async with Fetcher(timeout=5, concurrency=16, per_host=1) as fetcher:
+
+            async def one(feed: str, *, first: bool = False) -> None:
+                async with fetcher.turn("https://news.example/story", feed=feed):
+                    order.append(feed)
+                    if first:  # holds the host's one turn until everyone is in line
+                        await all_queued.wait()
+
+            # One feed queues ten pages at the host before two others queue one each.
+            tasks = [asyncio.create_task(one("busy", first=True))]
+            await asyncio.sleep(0)
+            tasks += [asyncio.create_task(one("busy")) for _ in range(9)]
+            await asyncio.sleep(0)
+            tasks += [asyncio.create_task(one(feed)) for feed in ("quiet", "late")]
+            await asyncio.sleep(0)
+            all_queued.set()
+            await asyncio.gather(*tasks)
+        return order
+
+    order = asyncio.run(served_order())
+
+    assert order[:4] == ["busy", "busy", "quiet", "late"]  # not behind the other eight
+    assert order.count("busy") == 10

@@ -124,3 +124,46 @@ def test_a_feed_on_a_private_address_may_link_within_it(
     assert done.exit_code == 0, done.output
     assert done.stderr == ""
     assert all(item["extracted"] for item in json.loads(done.stdout)["items"])
+
+
+def test_a_public_feed_redirected_to_a_private_address_is_refused_in_a_sentence(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """127.0.0.1 plays the feed's public host; `localhost` is the private address it redirects to."""
+
+    async def only_localhost_is_private(host: str) -> str | None:
+        return "127.0.0.1" if host == "localhost" else None
+
+    monkeypatch.setattr(guard, "private_address", only_localhost_is_private)
+    port = server.base.rsplit(":", 1)[1]
+    server.add_fixture_feed("/internal/feed.xml", "rss2.xml")
+    moved = server.add(
+        "/feed.xml", status=302, headers={"Location": f"http://localhost:{port}/internal/feed.xml"}
+    )
+    fine = server.add_fixture_feed("/fine.xml", "rss2.xml")
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Bounced": moved, "Fine": fine})
+
+    done = invoke(["fetch", "-q", "--no-extract", "--feeds", str(feeds), "--format", "json", *WINDOW], env)
+
+    assert done.exit_code == 0, done.output
+    errors = {feed["name"]: feed["error"] for feed in json.loads(done.stdout)["feeds"]}
+    assert errors == {
+        "Bounced": "redirected to localhost, a private address (127.0.0.1); not followed",
+        "Fine": None,
+    }
+    assert server.requests_for("/internal/feed.xml") == []
+
+
+def test_a_feed_on_a_private_address_may_redirect_within_its_network(server: FixtureServer) -> None:
+    other = FixtureServer("127.0.0.2")  # another host on the feed's own network, 127.0.0.0/8
+    try:
+        target = other.add("/moved.xml", "<rss version='2.0'/>")
+        server.add("/feed.xml", status=301, headers={"Location": target})
+
+        async def feed() -> bytes:
+            async with Fetcher(timeout=5, concurrency=4) as fetcher:
+                return (await fetcher.get_feed(f"{server.base}/feed.xml")).body
+
+        assert asyncio.run(feed()) == b"<rss version='2.0'/>"
+    finally:
+        other.close()

@@ -3,10 +3,12 @@ output however many feeds fail, and no credentials from a feed's URL anywhere.""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import json
 import os
+import pty
 import resource
 import socket
 import subprocess
@@ -286,3 +288,41 @@ def test_an_opml_import_from_a_fifo_is_refused_without_waiting(tmp_path: Path, e
 )
 def test_redact_url_masks_userinfo_and_secret_parameters(url: str, shown: str) -> None:
     assert redact_url(url) == shown
+
+
+def test_a_waiting_run_says_so_on_a_terminal(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
+    holder = hold_lock(env["DIGEST_DB"])
+    leader, follower = pty.openpty()
+    try:
+        with subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "digest",
+                "fetch",
+                "--no-extract",
+                "--feeds",
+                str(feeds),
+                "--lock-timeout",
+                "1",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            env=subprocess_env(env) | {"TERM": "dumb"},
+        ) as process:
+            os.close(follower)
+            process.communicate(timeout=60)
+        drawn = b""
+        with contextlib.suppress(OSError):  # the terminal reads as closed once the run is gone
+            while chunk := os.read(leader, 65536):
+                drawn += chunk
+    finally:
+        os.close(leader)
+        holder.kill()
+        holder.wait()
+
+    assert process.returncode == 1
+    assert drawn.decode().count(f"waiting for the run in process {holder.pid} (up to 1 s)") == 1

@@ -15,12 +15,16 @@ lower case and punycode), so `.../30.html#item572` and `.../30.html` are the sam
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from conftest import FixtureServer, run_digest, write_feeds
 
 from digest.parse import ParsedFeed, canonical_url, parse_feed
 
@@ -213,3 +217,44 @@ def test_digest_agrees_with_the_peers_except_where_it_deliberately_differs() -> 
     assert not unexpected, json.dumps(unexpected, indent=1, ensure_ascii=False)
     assert not stale, f"these documents agree now: remove their exceptions {stale}"
     assert len(DOCS) - len(disagreeing) == DOCUMENTS - len(DISAGREEMENTS)
+
+
+def test_a_real_fetch_of_every_document_gives_the_peers_status_and_count(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    # Each document served with its content type, all in one run, as a user's feeds would be.
+    urls = {
+        document.id: server.add(
+            "/peer/" + quote(document.id), document.body, headers={"Content-Type": document.content_type}
+        )
+        for document in DOCS
+    }
+    feeds = write_feeds(tmp_path / "feeds.toml", urls)
+    window = ["--since", "1900-01-01", "--until", "2100-01-01"]
+
+    done = run_digest(
+        ["fetch", "-q", "--no-extract", "--feeds", str(feeds), "--format", "json", *window], env
+    )
+
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert b"Traceback" not in done.stderr
+    status = {feed["name"]: feed["status"] for feed in json.loads(done.stdout)["feeds"]}
+    with sqlite3.connect(env["DIGEST_DB"]) as store:
+        carried = Counter(
+            name
+            for (name,) in store.execute(
+                "SELECT feeds.name FROM item_feeds JOIN feeds ON feeds.id = item_feeds.feed_id"
+            )
+        )
+    differences = []
+    for document in DOCS:
+        expect = document.expect
+        if status[document.id] != expect["status"]:
+            differences.append(
+                f"{document.id}: status {status[document.id]}, the peer expects {expect['status']}"
+            )
+        elif document.id not in DISAGREEMENTS and expect["count"] not in (None, carried[document.id]):
+            differences.append(
+                f"{document.id}: {carried[document.id]} items, the peer expects {expect['count']}"
+            )
+    assert not differences, "\n".join(differences)

@@ -36,7 +36,12 @@ class LinkGuard:
 
 
 class PrivateAddressError(FetchError):
-    """A link from a public feed led to this machine or a private network."""
+    """A link from a public feed, or a redirect, led to this machine or a private network."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"not fetched: {host} is a private address ({address})")
+        self.host = host
+        self.address = address
 
 
 async def private_address(host: str) -> str | None:

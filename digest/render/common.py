@@ -27,7 +27,9 @@ def at_a_glance(digest: Digest) -> str:
     line = f"{_count(glance.stories, 'story', 'stories')}, {glance.policy} about policy"
     line += f", in {_count(glance.regions, 'region', 'regions')}"
     line += f" · {_count(glance.feeds, 'feed', 'feeds')}"
-    return line + (f", {glance.failed} failed" if glance.failed else "")
+    line += f", {glance.failed} failed" if glance.failed else ""
+    line += f", {glance.not_fetched} not fetched yet" if glance.not_fetched else ""
+    return line + (" (a fetch is running)" if glance.fetching else "")
 
 
 def title(story: Story) -> str:

@@ -44,7 +44,9 @@ def text(feeds: Sequence[FeedHealth]) -> str:
 def rich(feeds: Sequence[FeedHealth]) -> Table:
     table = Table(*COLUMNS, header_style="bold")
     for feed, row in zip(feeds, rows(feeds), strict=True):
-        style = "red" if feed.status == "error" else "green" if feed.status else "dim"
+        style = (
+            "red" if feed.status == "error" else "green" if feed.status in {"ok", "not_modified"} else "dim"
+        )
         table.add_row(
             *(Text(cell) for cell in row[:3]), Text(row[3], style=style), *(Text(c) for c in row[4:])
         )
@@ -76,6 +78,8 @@ def _status(feed: FeedHealth) -> str:
         return "never fetched"
     if feed.status == "error":
         return f"error: {one_line(feed.error or '')}"
+    if feed.status == "not_fetched":
+        return f"not fetched: {one_line(feed.error or 'not yet')}"
     status = feed.status.replace("_", " ")
     return f"{status}, moved to {one_line(feed.moved_to)}" if feed.moved_to else status
 

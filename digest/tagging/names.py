@@ -19,6 +19,11 @@ def _curated() -> dict[str, str]:
     return {place["code"]: place["name"] for place in tomllib.loads("\n".join(lines)).get("place", [])}
 
 
+def curated_names() -> dict[str, str]:
+    """Code to display name for the places the curated file lists."""
+    return _curated()
+
+
 def region_names(codes: Iterable[str]) -> dict[str, str]:
     """The display name of each code: curated where news has its own name, else ISO's."""
     curated = _curated()
