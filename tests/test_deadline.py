@@ -66,11 +66,14 @@ def test_a_bad_deadline_is_a_usage_error(value: str, tmp_path: Path, env: dict[s
     assert b"--deadline" in done.stderr
 
 
-def pathological_page(rows: int = 8000) -> str:
-    """A page of a 9 MB table, under the page size cap, that trafilatura takes about a minute to
-    read (measured: 7 s at a quarter of the size, 17 s at half)."""
-    row = "<tr>" + "<td>cell text here</td>" * 50 + "</tr>"
-    return f"<html><head><title>Ledger tables</title></head><body><table>{row * rows}</table></body></html>"
+def pathological_page() -> str:
+    """A page of 120,000 one-word paragraphs, under the size extraction reads (1 MB), that
+    trafilatura takes most of a minute over (measured: 50 s on an idle 2-core machine; a table
+    or a long list of the same size takes a tenth of that)."""
+    paragraphs = "<p>w</p>" * 120_000
+    return (
+        f"<html><head><title>Ledger notes</title></head><body><article>{paragraphs}</article></body></html>"
+    )
 
 
 def serve_a_world_with_pathological_pages(server: FixtureServer) -> str:
@@ -79,7 +82,7 @@ def serve_a_world_with_pathological_pages(server: FixtureServer) -> str:
     for n in range(PATHOLOGICAL + NORMAL):
         slow = n < PATHOLOGICAL
         if slow:
-            url = server.add(f"/tables/{n}.html", pathological_page(), headers={"Content-Type": "text/html"})
+            url = server.add(f"/notes/{n}.html", pathological_page(), headers={"Content-Type": "text/html"})
         else:
             paragraphs = "".join(
                 f"<p>Agency {n} said, in part {part}, that wallet providers must verify who sends "
@@ -87,7 +90,7 @@ def serve_a_world_with_pathological_pages(server: FixtureServer) -> str:
                 for part in range(6)
             )
             page = f"<html><head><title>Travel rule {n}</title></head><body><article>{paragraphs}</article>"
-            # A little later than the tables, so that the tables reach the workers first.
+            # A little later than the pathological pages, so that those reach the workers first.
             url = server.add(f"/pages/{n}.html", page + "</body></html>", delay=1.0)
         entries.append(
             f"<item><title>Story {n}</title><link>{url}</link><guid>story-{n}</guid>"
@@ -100,7 +103,7 @@ def serve_a_world_with_pathological_pages(server: FixtureServer) -> str:
 
 def extracted(db: str) -> dict[str, list[bool]]:
     """Whether each stored story was extracted, by kind of page."""
-    kinds: dict[str, list[bool]] = {"tables": [], "pages": []}
+    kinds: dict[str, list[bool]] = {"notes": [], "pages": []}
     with sqlite3.connect(db) as store:
         for url, was_extracted in store.execute("SELECT url, extracted FROM items"):
             kinds[url.split("/")[-2]].append(bool(was_extracted))
@@ -111,8 +114,8 @@ def test_pathological_pages_are_abandoned_and_the_normal_ones_extracted(
     server: FixtureServer, tmp_path: Path, env: dict[str, str]
 ) -> None:
     feeds = write_feeds(tmp_path / "feeds.toml", {"Mixed": serve_a_world_with_pathological_pages(server)})
-    # Each table page has 5 s of a worker's own time, a twelfth of what it needs; the normal
-    # pages wait that long behind them for a worker, and that wait must not count.
+    # Each pathological page has 5 s of a worker's own time, a tenth of what it needs; the
+    # normal pages wait that long behind them for a worker, and that wait must not count.
     limited = env | {"DIGEST_EXTRACT_SECONDS": "5"}
 
     done = run_digest(
@@ -121,8 +124,8 @@ def test_pathological_pages_are_abandoned_and_the_normal_ones_extracted(
 
     assert done.returncode == 0, done.stderr.decode()
     kinds = extracted(env["DIGEST_DB"])
-    assert kinds["pages"] == [True] * NORMAL  # every worker a table took was replaced
-    assert kinds["tables"] == [False] * PATHOLOGICAL  # each kept its feed text
+    assert kinds["pages"] == [True] * NORMAL  # every worker such a page took was replaced
+    assert kinds["notes"] == [False] * PATHOLOGICAL  # each kept its feed text
     assert done.stderr == b""
 
 
@@ -130,7 +133,7 @@ def test_the_deadline_ends_a_run_whose_workers_are_all_busy_and_releases_the_loc
     server: FixtureServer, tmp_path: Path, env: dict[str, str]
 ) -> None:
     feeds = write_feeds(tmp_path / "feeds.toml", {"Mixed": serve_a_world_with_pathological_pages(server)})
-    # The tables would hold the workers for minutes; the extraction limit is the default (30 s).
+    # Those pages would hold the workers for minutes; the extraction limit is the default (30 s).
     args = ["fetch", "-q", "--feeds", str(feeds), "--format", "json", "--lock-timeout", "1", *WINDOW]
 
     done = run_digest([*args, "--deadline", "8s"], env, timeout=90)  # the bound stops a hang only
@@ -138,7 +141,7 @@ def test_the_deadline_ends_a_run_whose_workers_are_all_busy_and_releases_the_loc
     assert done.returncode == 0, done.stderr.decode()
     assert "deadline" in done.stderr.decode()
     kinds = extracted(env["DIGEST_DB"])
-    assert len(kinds["tables"]) < PATHOLOGICAL  # abandoned in the middle, not finished
+    assert len(kinds["notes"]) < PATHOLOGICAL  # abandoned in the middle, not finished
     again = run_digest(
         ["fetch", "-q", "--no-extract", "--feeds", str(feeds), "--lock-timeout", "1", *WINDOW], env
     )

@@ -88,7 +88,7 @@ class Pool:
             # Not wait_for: in Python 3.11 it can swallow a cancellation that comes as the page
             # is answered, and an interrupted run would go on.
             async with asyncio.timeout(limit):
-                reading = await self._exchange(worker, page)
+                answer = await self._exchange(worker, page)
         except asyncio.CancelledError:
             self._retire(worker, replace=False)  # the run is stopping: no page will come
             raise
@@ -96,8 +96,10 @@ class Pool:
             # Timed out or broken: whatever the worker is doing, nobody will read it.
             self._retire(worker, replace=True)
             raise
-        self._idle.put_nowait(worker)
-        return reading
+        self._idle.put_nowait(worker)  # it answered, even if only that the page failed
+        if isinstance(answer, WorkerError):
+            raise answer
+        return answer
 
     def stop(self) -> None:
         """Kill every worker now: by the end of a run nothing waits for them any more, and a page
@@ -110,15 +112,14 @@ class Pool:
             _kill(worker)
         self._threads.shutdown(wait=True, cancel_futures=True)
 
-    async def _exchange(self, worker: _Worker, page: Page) -> Reading:
+    async def _exchange(self, worker: _Worker, page: Page) -> Reading | WorkerError:
+        """The worker's answer; WorkerError raised when the worker itself is gone."""
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self._threads, worker.pages.send, page)
             answer: Reading | WorkerError = await loop.run_in_executor(self._threads, worker.pages.recv)
         except (OSError, EOFError) as error:
             raise WorkerError(f"the extraction worker died ({error.__class__.__name__})") from None
-        if isinstance(answer, WorkerError):
-            raise answer
         return answer
 
     def _retire(self, worker: _Worker, *, replace: bool) -> None:
@@ -153,7 +154,8 @@ class Pool:
         if starting.cancelled():
             return
         if starting.exception() is not None:
-            self._idle.put_nowait(None)
+            if not self._workers:  # none at all: the pages waiting must not wait for nothing
+                self._idle.put_nowait(None)
         elif (worker := starting.result()) is not None:
             self._idle.put_nowait(worker)
 
@@ -193,7 +195,7 @@ def stand_apart(parent: int | None) -> None:
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if parent is not None and os.getppid() != parent:
         os._exit(0)  # the parent died before the death signal was set
-    nowhere = os.open(os.devnull, os.O_WRONLY)  # read from, never replaced: only opened
+    nowhere = os.open(os.devnull, os.O_WRONLY)  # opened for writing, never replaced
     os.dup2(nowhere, 1)
     os.close(nowhere)
 
