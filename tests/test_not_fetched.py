@@ -32,8 +32,9 @@ def test_a_feed_just_added_is_not_fetched_yet_not_failed(
     assert "2 feeds, 1 not fetched yet" in line
     assert "failed" not in line
     shown = run_digest(["show", "--feeds", str(feeds), "--format", "json", *WINDOW], env)
-    status = {feed["name"]: feed["status"] for feed in json.loads(shown.stdout)["feeds"]}
-    assert status == {"Wire": "ok", "Newcomer": "not_fetched"}
+    status = {feed["name"]: (feed["status"], feed["fetched"]) for feed in json.loads(shown.stdout)["feeds"]}
+    # Within the contract's three statuses; the extra key tells "not fetched yet" apart.
+    assert status == {"Wire": ("ok", True), "Newcomer": ("error", False)}
     health = run_digest(["feeds", "--feeds", str(feeds), "--format", "text"], env).stdout.decode()
     assert "never fetched" in health
     assert "error" not in health

@@ -190,7 +190,7 @@ def test_json_is_the_contract_object() -> None:
     assert len(document["items"]) == 6
     assert document["feeds"][2] == {
         "name": "Dead Feed", "url": "https://dead.example/rss", "status": "error",
-        "error": "gone (HTTP 410)", "new_items": 0, "consecutive_failures": 0, "moved_to": None,
+        "error": "gone (HTTP 410)", "fetched": True, "new_items": 0, "consecutive_failures": 0, "moved_to": None,
         "gone": True, "needs_attention": True,
     }  # fmt: skip
     assert [feed["needs_attention"] for feed in document["feeds"]] == [False, False, True, True, False]

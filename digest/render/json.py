@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from digest.models import Digest, FeedResult, Item
+from digest.models import Digest, FeedResult, FeedStatus, Item
 from digest.plaintext import one_line
 from digest.render.common import is_web_link
 
@@ -49,11 +49,15 @@ def _item(item: Item) -> dict[str, Any]:
 
 
 def _feed(feed: FeedResult, needs_attention: bool) -> dict[str, Any]:
+    # The contract's statuses are ok, not_modified and error: a feed not fetched yet is shown
+    # within them, as an error that says so, and told apart by the extra key `fetched`.
+    fetched = feed.status is not FeedStatus.NOT_FETCHED
     return {
         "name": feed.name,
         "url": feed.url,
-        "status": feed.status.value,
-        "error": feed.error,
+        "status": feed.status.value if fetched else FeedStatus.ERROR.value,
+        "error": feed.error if fetched else (feed.error or "not fetched yet"),
+        "fetched": fetched,
         "new_items": feed.new_items,
         "consecutive_failures": feed.failures,
         "moved_to": feed.moved_to,
