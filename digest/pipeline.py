@@ -41,7 +41,7 @@ from digest.parse import parse_feed
 from digest.plaintext import shorten
 from digest.store import Store
 from digest.tagging import Tagger
-from digest.workers.pool import Pool, start_fork_server
+from digest.workers.pool import Page, Pool, start_fork_server
 from digest.workers.task import summary_of
 
 T = TypeVar("T")
@@ -119,8 +119,8 @@ class _Batch:
         self.checks.append(check)
 
     def flush(self) -> None:
-        if self.fault is not None:
-            raise self.fault
+        if self.fault is not None:  # a new one each time: re-raising one object grows its traceback
+            raise StoreError(self.fault.message, hint=self.fault.hint) from None
         if self.items or self.sightings or self.checks or self.attempts or self.refreshed:
             try:
                 self.store.save(self.items, self.sightings, self.checks, self.attempts, self.refreshed)
@@ -213,26 +213,21 @@ class _Run:
         if not tasks:
             return [], 0
         retrying = asyncio.create_task(self.fell_back_again(feeds))
-        watched = [*tasks, retrying]
-        flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS, watched))
+        flusher = asyncio.create_task(self._flush_every(BATCH_SECONDS, [*tasks, retrying]))
+        unfinished: set[asyncio.Task[Any]] = {*tasks, retrying}  # all of them, if interrupted
         try:
             # A feed's task raises only when the store failed: then the run stops at once.
             _, unfinished = await asyncio.wait(
-                watched, timeout=self.options.deadline, return_when=asyncio.FIRST_EXCEPTION
+                [*tasks, retrying], timeout=self.options.deadline, return_when=asyncio.FIRST_EXCEPTION
             )
-        except asyncio.CancelledError:
-            # Interrupted: the feeds stop here, while the workers and the thread beside the loop
-            # they may be waiting for are still there to answer (or to be cancelled) cleanly.
-            for task in watched:
-                task.cancel()
-            await asyncio.gather(*watched, return_exceptions=True)
-            raise
         finally:
+            # Past the deadline or interrupted, the feeds stop here, while the workers and the
+            # thread beside the loop they may be waiting for are still there to answer them.
+            for task in unfinished:
+                task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
             flusher.cancel()
-        for task in unfinished:
-            task.cancel()
-        await asyncio.gather(*unfinished, return_exceptions=True)
-        if fault := self.batch.fault or _store_fault(watched):
+        if fault := self.batch.fault or _store_fault([*tasks, retrying]):
             raise fault
         results = []
         for feed, task in zip(feeds, tasks, strict=True):
@@ -429,7 +424,7 @@ class _Run:
 
     async def _read(self, html: bytes, url: str, kind: str, entry: Entry) -> tuple[Article, Tags] | None:
         """`kind` is the page's Content-Type: its charset is how the page is decoded."""
-        page = (html, url, entry.title, entry.summary, kind, entry.content or entry.summary)
+        page = Page(html, url, entry.title, entry.summary, kind, entry.content or entry.summary)
         return await self._start_extraction().read(page, self.options.extract_seconds)
 
     def _sighting(self, entry: Entry, feed: Feed) -> Sighting:
@@ -488,10 +483,10 @@ def _failure_of(error: FetchError) -> ArticleFailure:
 
 
 def _store_fault(tasks: Sequence[asyncio.Task[Any]]) -> StoreError | None:
-    for task in tasks:
-        if task.done() and not task.cancelled() and isinstance(error := task.exception(), StoreError):
-            return error
-    return None
+    """The store's failure, if a task ended with one. Every task's outcome is read, since once
+    the store has failed several may end with it, and asyncio would log each one not read."""
+    errors = [task.exception() for task in tasks if task.done() and not task.cancelled()]
+    return next((error for error in errors if isinstance(error, StoreError)), None)
 
 
 def _succeed(done: asyncio.Future[T], result: T) -> None:

@@ -300,3 +300,40 @@ def test_a_feeds_credentials_go_to_its_own_origin_only_and_never_come_back(serve
     assert "authorization" not in elsewhere.hits[0].headers
     assert (bounced.url, bounced.moved_to) == (final, f"{server.base}/moved.xml")
     assert direct.url == f"{server.base}/direct.xml"
+
+
+def test_a_body_in_an_encoding_not_asked_for_is_an_error_in_words() -> None:
+    response = b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 4\r\n\r\n\x8b\x02\x80\x03"
+    with raw_server(response) as served, pytest.raises(FetchError) as failed:
+        _get_page(served.base)
+
+    assert failed.value.message == "the body is in an encoding that was not asked for (br)"
+
+
+def test_a_hosts_turns_go_round_the_feeds_waiting_for_it() -> None:
+    async def served_order() -> list[str]:
+        order: list[str] = []
+        all_queued = asyncio.Event()
+        async with Fetcher(timeout=5, concurrency=16, per_host=1) as fetcher:
+
+            async def one(feed: str, *, first: bool = False) -> None:
+                async with fetcher.turn("https://news.example/story", feed=feed):
+                    order.append(feed)
+                    if first:  # holds the host's one turn until everyone is in line
+                        await all_queued.wait()
+
+            # One feed queues ten pages at the host before two others queue one each.
+            tasks = [asyncio.create_task(one("busy", first=True))]
+            await asyncio.sleep(0)
+            tasks += [asyncio.create_task(one("busy")) for _ in range(9)]
+            await asyncio.sleep(0)
+            tasks += [asyncio.create_task(one(feed)) for feed in ("quiet", "late")]
+            await asyncio.sleep(0)
+            all_queued.set()
+            await asyncio.gather(*tasks)
+        return order
+
+    order = asyncio.run(served_order())
+
+    assert order[:4] == ["busy", "busy", "quiet", "late"]  # not behind the other eight
+    assert order.count("busy") == 10

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pty
+import re
 import signal
 import sqlite3
 import subprocess
@@ -210,3 +213,49 @@ def test_timeout_ends_a_slow_fetch_with_one_line(
 
     assert (run.returncode, err.decode(), out) == (143, INTERRUPTED.decode(), b"")
     assert group_ended(run.pid)
+
+
+def final_screen(stream: bytes) -> list[str]:
+    """The lines a terminal shows after `stream`: enough of one for Rich's live display (carriage
+    return, new line, cursor up, erase line; colours dropped)."""
+    lines, row = [""], 0
+    text = re.sub(r"\x1b\[[0-9;?]*[mhl]", "", stream.decode(errors="replace"))
+    for piece in re.findall(r"\x1b\[\d*[AK]|\r|\n|[^\x1b\r\n]+", text):
+        if piece == "\n":
+            row += 1
+            lines += [""] * (row + 1 - len(lines))
+        elif piece.endswith("A"):
+            row = max(0, row - int(piece[2:-1] or 1))
+        elif piece.endswith("K"):
+            lines[row] = ""
+        elif piece != "\r":  # a carriage return alone: what follows erases or overwrites
+            lines[row] += piece
+    return [line for line in lines if line.strip()]
+
+
+def test_ctrl_c_leaves_no_progress_bar_on_the_terminal(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Slow Wire": serve_a_slow_fetch(server)})
+    terminal, stderr_end = pty.openpty()  # stderr is a terminal: the progress bars are drawn
+    run = subprocess.Popen(
+        [sys.executable, "-m", "digest", "fetch", "--feeds", str(feeds), *WINDOW],
+        env=subprocess_env(env) | {"TERM": "xterm", "COLUMNS": "80"},
+        stdout=subprocess.PIPE,
+        stderr=stderr_end,
+        start_new_session=True,
+    )
+    os.close(stderr_end)
+    wait_until(lambda: stored(Path(env["DIGEST_DB"])) >= 2)  # the bars are up and moving
+
+    os.killpg(run.pid, signal.SIGINT)
+    run.wait(timeout=60)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once every writer has closed the terminal
+        while chunk := os.read(terminal, 65536):
+            shown += chunk
+    os.close(terminal)
+
+    assert run.returncode == 130
+    assert "articles" in shown.decode(errors="replace")  # a bar was drawn ...
+    assert final_screen(shown) == [INTERRUPTED.decode().strip()]  # ... and is gone

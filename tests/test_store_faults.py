@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -280,3 +281,42 @@ def test_a_read_only_mount_is_read_by_show_feeds_and_explain_and_refused_by_fetc
 
     assert_one_error(run_digest(["fetch", "--no-extract", "--feeds", str(feeds), *WINDOW], env), "read-only")
     assert fingerprint(db) == before
+
+
+def big_feed(count: int) -> str:
+    """A feed of `count` stories, each carrying a long text of its own, so that storing them
+    takes more room than a small disk has."""
+    entries = "".join(
+        f"<item><title>Ministry note {n} on token custody</title><link>https://news.example/note/{n}</link>"
+        f"<pubDate>Fri, 20 Nov 2026 08:{n % 60:02d}:00 GMT</pubDate>"
+        f"<description>{f'Note {n}: the ministry sets custody rules for token issuers. ' * 80}</description></item>"
+        for n in range(count)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Notes</title>{entries}</channel></rss>'
+
+
+def test_a_disk_that_fills_during_a_run_stops_it_and_keeps_what_was_stored(
+    small_mount: Path, server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    db = small_mount / "store.sqlite3"
+    env = env | {"DIGEST_DB": str(db)}
+    url = server.add("/notes.xml", big_feed(400), headers={"Content-Type": "application/rss+xml"})
+    feeds = write_feeds(tmp_path / "notes.toml", {"Notes": url})
+
+    done = run_digest(["fetch", "--no-extract", "--feeds", str(feeds), *WINDOW], env)
+
+    assert_one_error(done, "no space left on the disk holding the store", "what was stored before is kept")
+    assert done.stdout == b""
+    with sqlite3.connect(db) as store:
+        assert store.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        stored = store.execute("SELECT count(*) FROM items").fetchone()[0]
+    store.close()
+    assert 0 < stored < 400  # the batches before the disk filled are kept
+
+    grown = subprocess.run(
+        ["mount", "-o", "remount,size=64m", str(small_mount)], capture_output=True, check=False
+    )
+    assert grown.returncode == 0, grown.stderr
+    again = run_digest(["fetch", "--no-extract", "--format", "json", "--feeds", str(feeds), *WINDOW], env)
+    assert again.returncode == 0, again.stderr
+    assert len(json.loads(again.stdout)["items"]) == 400

@@ -20,7 +20,7 @@ OPEN_HOSTS = 64
 # the requests at once) to the next in line, so that feeds that never answer cannot hold a
 # host's turns, or the run's, for the whole timeout. Lent turns are capped: a slow host is
 # not to be flooded, nor the machine's sockets run out.
-LENT_PER_HOST = 4  # times the host's turns
+LENT_PER_HOST = 6  # times the host's turns
 LENT_IN_ALL = 4  # times the requests at once
 
 

@@ -35,9 +35,19 @@ WORKER_MODULES = (
 INTERRUPTS = frozenset({signal.SIGINT, signal.SIGTERM})
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
-# html, url, title, the feed's summary, the page's Content-Type (its charset decodes the page)
-Page: TypeAlias = tuple[bytes, str, str, str, str | None, str]
 Reading: TypeAlias = tuple[Article, Tags] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A downloaded article page, on its way to a worker."""
+
+    html: bytes
+    url: str
+    title: str
+    feed_summary: str
+    content_type: str | None  # its charset is how the page is decoded
+    feed_text: str  # what the story keeps if the page is no better
 
 
 class WorkerError(Exception):
@@ -202,9 +212,14 @@ def serve(pages: Connection, vocabulary: Vocabulary) -> None:
             return
         answer: Reading | WorkerError
         try:
-            html, url, title, feed_summary, content_type, feed_text = page
             answer = read_page(
-                html, url, title, feed_summary, vocabulary, content_type=content_type, feed_text=feed_text
+                page.html,
+                page.url,
+                page.title,
+                page.feed_summary,
+                vocabulary,
+                content_type=page.content_type,
+                feed_text=page.feed_text,
             )
         except Exception as error:  # noqa: BLE001 - one page's failure is the parent's to report
             answer = WorkerError(f"{type(error).__name__}: {error}")
