@@ -46,6 +46,8 @@ from digest.models import (
 RETRIES = 3
 RETRY_SPACING = timedelta(days=1)
 _RETRIED = "('download', 'skipped')"  # ArticleFailure.DOWNLOAD and .SKIPPED
+# A story known only by its feed's id (a `urn:` key) has no page to download again.
+_HAS_PAGE = "(url LIKE 'http://%' OR url LIKE 'https://%')"
 _DUE_AGAIN = f"extracted = 0 AND fetch_failure IN {_RETRIED} AND fetch_attempts < {RETRIES}"
 
 # Forward-only migrations; the store's `PRAGMA user_version` counts how many have run.
@@ -428,12 +430,13 @@ class Store:
         columns = f"url, title, summary, text, published, {first_feed}"
         rows = self._db.execute(
             f"SELECT {columns} FROM items INDEXED BY items_to_fetch_again WHERE {_DUE_AGAIN} "
-            "AND (fetch_attempts = 0 OR last_fetch_attempt <= ?)",
+            f"AND {_HAS_PAGE} AND (fetch_attempts = 0 OR last_fetch_attempt <= ?)",
             (_iso(now - RETRY_SPACING),),
         ).fetchall()
         if forced is not None:
             rows += self._db.execute(
-                f"SELECT {columns} FROM items WHERE published >= ? AND published < ? AND extracted = 0",
+                f"SELECT {columns} FROM items WHERE published >= ? AND published < ? AND extracted = 0 "
+                f"AND {_HAS_PAGE}",
                 (_iso(forced.start), _iso(_ceil_second(forced.end))),
             ).fetchall()
         due = {str(row[0]): row for row in rows}
