@@ -265,6 +265,15 @@ def _writable(path: Path) -> bool:
     return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
 
+def _drop_stubs(stubs: dict[Path, bool]) -> None:
+    """A full disk leaves the -shm and -wal files this reader began: a few bytes of a -shm (a
+    real one is at least 32 KiB) and an empty -wal, nobody else's, since they were not there."""
+    for stub, was_there in stubs.items():
+        with contextlib.suppress(OSError):
+            if not was_there and stub.stat().st_size < (32768 if stub.name.endswith("-shm") else 1):
+                stub.unlink()
+
+
 def _has_wal(path: Path) -> bool:
     wal = path.with_name(path.name + "-wal")
     return wal.exists() and wal.stat().st_size > 0
@@ -307,7 +316,10 @@ class Store:
         """The store opened read-only, or None when its schema needs a writer to upgrade it.
 
         A WAL store needs its `-shm` file beside it; where that cannot be created (a read-only
-        directory or mount) and no `-wal` holds unmerged commits, the file is read as immutable."""
+        directory or mount, or a full disk) and no `-wal` holds unmerged commits, the file is
+        read as immutable."""
+        companions = (path.with_name(path.name + end) for end in ("-shm", "-wal"))
+        stubs = {companion: companion.exists() for companion in companions}
         for query in ("mode=ro", "immutable=1"):
             if query == "immutable=1" and _has_wal(path):
                 break
@@ -320,7 +332,8 @@ class Store:
                 )
                 connection.execute("PRAGMA user_version").fetchone()
             except sqlite3.Error as error:
-                if _error_name(error).startswith("SQLITE_CANTOPEN") and query == "mode=ro":
+                if query == "mode=ro" and _error_name(error).startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR")):
+                    _drop_stubs(stubs)
                     continue
                 raise _fault(path, error, "open") from None
             store = cls(connection, path)
