@@ -556,7 +556,7 @@ class Store:
                 (_iso(window.start), _iso(_ceil_second(window.end)), feed.url),
             ).fetchone()
             if row is None:
-                health.append(FeedHealth(feed.name, feed.url, None, None, None, None, 0, 0, 0))
+                health.append(FeedHealth.never_fetched(feed.name, feed.url))
                 continue
             attempt, success, status, error, failures, moved_to, since, stored, in_window = row
             health.append(
