@@ -545,11 +545,11 @@ def feeds_command(
 ) -> None:
     """List the configured feeds with their health: last attempt and success, status, items."""
     with _errors(verbose):
-        from digest import compose  # noqa: PLC0415
+        from digest import compose, models  # noqa: PLC0415
         from digest.render import feeds as health  # noqa: PLC0415
 
-        path = _stored(db)
         if stats:
+            path = _stored(db)
             with _open_store(path, read_only=True) as store:
                 figures = store.stats()
             as_json = fmt is ListFormat.JSON
@@ -559,8 +559,13 @@ def feeds_command(
         window = compose.window(
             datetime.now(UTC), days=days or feed_list.settings.days, since=None, until=None
         )
-        with _open_store(path, read_only=True) as store:
-            report = [_redacted(feed) for feed in store.feed_health(feed_list.feeds, window)]
+        path = _db_path(db)
+        if path.exists():
+            with _open_store(path, read_only=True) as store:
+                known = store.feed_health(feed_list.feeds, window)
+        else:  # before the first fetch: the feeds file alone, every feed not fetched yet
+            known = [models.FeedHealth.never_fetched(feed.name, feed.url) for feed in feed_list.feeds]
+        report = [_redacted(feed) for feed in known]
         chosen = fmt or (ListFormat.RICH if _is_terminal(sys.stdout) else ListFormat.TEXT)
         if chosen is ListFormat.JSON:
             _write_stdout(health.as_json(report))

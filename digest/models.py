@@ -208,6 +208,10 @@ class FeedHealth:
     moved_to: str | None = None
     failing_since: datetime | None = None
 
+    @classmethod
+    def never_fetched(cls, name: str, url: str) -> FeedHealth:
+        return cls(name, url, None, None, None, None, 0, 0, 0)
+
 
 class ArticleFailure(StrEnum):
     """Why a stored story kept its feed's text rather than its article."""

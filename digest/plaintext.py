@@ -193,7 +193,14 @@ def redact_urls(text: str) -> str:
     """Every URL inside a message (an HTTP error, a redirect target) passed through `redact_url`."""
     if "://" not in text:
         return text
-    return _URL_IN_TEXT.sub(lambda found: redact_url(found[0]), text)
+    return _URL_IN_TEXT.sub(_redact_found, text)
+
+
+def _redact_found(found: re.Match[str]) -> str:
+    # Punctuation that ends the sentence around a URL ("moved to URL; update ...") is the
+    # message's, not the URL's: it stays outside what is redacted.
+    url = found[0].rstrip(".,;:!?)]")
+    return redact_url(url) + found[0][len(url) :]
 
 
 def _redact_pair(pair: str) -> str:

@@ -46,6 +46,8 @@ from digest.models import (
 RETRIES = 3
 RETRY_SPACING = timedelta(days=1)
 _RETRIED = "('download', 'skipped')"  # ArticleFailure.DOWNLOAD and .SKIPPED
+# A story known only by its feed's id (a `urn:` key) has no page to download again.
+_HAS_PAGE = "(url LIKE 'http://%' OR url LIKE 'https://%')"
 _DUE_AGAIN = f"extracted = 0 AND fetch_failure IN {_RETRIED} AND fetch_attempts < {RETRIES}"
 
 # Forward-only migrations; the store's `PRAGMA user_version` counts how many have run.
@@ -263,6 +265,15 @@ def _writable(path: Path) -> bool:
     return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
 
+def _drop_stubs(stubs: dict[Path, bool]) -> None:
+    """A full disk leaves the -shm and -wal files this reader began: a few bytes of a -shm (a
+    real one is at least 32 KiB) and an empty -wal, nobody else's, since they were not there."""
+    for stub, was_there in stubs.items():
+        with contextlib.suppress(OSError):
+            if not was_there and stub.stat().st_size < (32768 if stub.name.endswith("-shm") else 1):
+                stub.unlink()
+
+
 def _has_wal(path: Path) -> bool:
     wal = path.with_name(path.name + "-wal")
     return wal.exists() and wal.stat().st_size > 0
@@ -305,7 +316,10 @@ class Store:
         """The store opened read-only, or None when its schema needs a writer to upgrade it.
 
         A WAL store needs its `-shm` file beside it; where that cannot be created (a read-only
-        directory or mount) and no `-wal` holds unmerged commits, the file is read as immutable."""
+        directory or mount, or a full disk) and no `-wal` holds unmerged commits, the file is
+        read as immutable."""
+        companions = (path.with_name(path.name + end) for end in ("-shm", "-wal"))
+        stubs = {companion: companion.exists() for companion in companions}
         for query in ("mode=ro", "immutable=1"):
             if query == "immutable=1" and _has_wal(path):
                 break
@@ -318,7 +332,8 @@ class Store:
                 )
                 connection.execute("PRAGMA user_version").fetchone()
             except sqlite3.Error as error:
-                if _error_name(error).startswith("SQLITE_CANTOPEN") and query == "mode=ro":
+                if query == "mode=ro" and _error_name(error).startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR")):
+                    _drop_stubs(stubs)
                     continue
                 raise _fault(path, error, "open") from None
             store = cls(connection, path)
@@ -428,12 +443,13 @@ class Store:
         columns = f"url, title, summary, text, published, {first_feed}"
         rows = self._db.execute(
             f"SELECT {columns} FROM items INDEXED BY items_to_fetch_again WHERE {_DUE_AGAIN} "
-            "AND (fetch_attempts = 0 OR last_fetch_attempt <= ?)",
+            f"AND {_HAS_PAGE} AND (fetch_attempts = 0 OR last_fetch_attempt <= ?)",
             (_iso(now - RETRY_SPACING),),
         ).fetchall()
         if forced is not None:
             rows += self._db.execute(
-                f"SELECT {columns} FROM items WHERE published >= ? AND published < ? AND extracted = 0",
+                f"SELECT {columns} FROM items WHERE published >= ? AND published < ? AND extracted = 0 "
+                f"AND {_HAS_PAGE}",
                 (_iso(forced.start), _iso(_ceil_second(forced.end))),
             ).fetchall()
         due = {str(row[0]): row for row in rows}
@@ -540,7 +556,7 @@ class Store:
                 (_iso(window.start), _iso(_ceil_second(window.end)), feed.url),
             ).fetchone()
             if row is None:
-                health.append(FeedHealth(feed.name, feed.url, None, None, None, None, 0, 0, 0))
+                health.append(FeedHealth.never_fetched(feed.name, feed.url))
                 continue
             attempt, success, status, error, failures, moved_to, since, stored, in_window = row
             health.append(

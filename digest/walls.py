@@ -48,6 +48,10 @@ CONSENT = (
     "we value your privacy", "before you continue to", "manage your cookie", "cookie preferences",
     "accept all cookies", "consent to the use of cookies", "we and our partners use cookies",
     "we use cookies and similar technologies", "your privacy choices",
+    # The buttons of a consent dialog, named in its text: rare words for a story to use.
+    "we use cookies", "this site uses cookies", "this website uses cookies",
+    "select reject all", "reject all or accept all", "accept all or reject all",
+    "tout refuser", "alle ablehnen", "rechazar todo", "rifiuta tutto",
     "wir verwenden cookies", "zustimmung zu cookies", "nous utilisons des cookies",
     "utilizamos cookies", "utilizziamo i cookie", "wij gebruiken cookies",
     "我们使用cookie", "本网站使用cookie", "クッキーを使用",

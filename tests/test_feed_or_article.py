@@ -141,6 +141,12 @@ def test_a_feed_carrying_more_than_the_page_shows_keeps_its_own_text(
         "We value your privacy. We and our partners use cookies to store and access information.",
         "订阅后阅读全文。开通会员即可畅享全部内容，已有账号请登录。",
         "この記事は有料会員限定です。続きを読むにはログインしてください。",
+        # A search engine's consent dialog, as trafilatura gives it without its heading.
+        "We rely on cookies and data to keep services running, measure outages and protect "
+        "against abuse. If you agree, we also use them to tailor ads. Select Reject all or "
+        "Accept all, or choose More options to decide for yourself.",
+        "Nous et nos partenaires stockons des informations sur votre appareil. Tout accepter ou "
+        "tout refuser : vous pouvez changer d'avis à tout moment.",
     ],
 )
 def test_walls_are_not_articles(wall: str) -> None:

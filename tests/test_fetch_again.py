@@ -136,3 +136,23 @@ def test_a_second_run_the_same_day_waits_for_the_spacing(
 
     assert len(server.requests_for(PAGE)) == tries
     assert "0 that had kept it tried again" in summary
+
+
+def test_a_story_with_no_page_of_its_own_is_not_counted_as_tried_again(
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    # Its only id is a guid that is no link: the story is its feed's text, nothing to download.
+    only_guid = FEED.replace("{base}/articles/story.html</link>", "</link>").replace(
+        "<guid>{base}/articles/story.html</guid>", '<guid isPermaLink="false">tag:wire,2026:story-1</guid>'
+    )
+    url = server.add(
+        "/guid.xml", only_guid.replace("{base}", server.base), headers={"Content-Type": "application/rss+xml"}
+    )
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Guid": url})
+    fetch(feeds, env, "--no-extract")
+
+    _, summary = fetch(feeds, env)
+
+    assert "tried again" not in summary or "0 that had kept it tried again" in summary
+    _, forced = fetch(feeds, env, "--re-extract")
+    assert "tried again" not in forced or "0 that had kept it tried again" in forced

@@ -19,7 +19,7 @@ import pytest
 from conftest import WINDOW, FixtureServer, invoke, run_digest, subprocess_env, write_feeds
 from test_lock import hold_lock
 
-from digest.plaintext import redact_url
+from digest.plaintext import redact_url, redact_urls
 
 
 def stderr_lines(done: subprocess.CompletedProcess[bytes]) -> list[str]:
@@ -288,6 +288,15 @@ def test_an_opml_import_from_a_fifo_is_refused_without_waiting(tmp_path: Path, e
 )
 def test_redact_url_masks_userinfo_and_secret_parameters(url: str, shown: str) -> None:
     assert redact_url(url) == shown
+
+
+def test_a_url_inside_a_message_is_redacted_up_to_the_sentence_around_it() -> None:
+    message = "moved permanently to https://news.example/f.xml?access_token=abc; update its url"
+
+    assert (
+        redact_urls(message)
+        == "moved permanently to https://news.example/f.xml?access_token=***; update its url"
+    )
 
 
 def test_a_waiting_run_says_so_on_a_terminal(

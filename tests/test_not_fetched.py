@@ -56,3 +56,18 @@ def test_show_during_a_running_first_fetch_says_a_fetch_is_running(
     assert "4 feeds, 4 not fetched yet (a fetch is running)" in line
     assert "failed" not in line
     assert "a fetch is running" not in glance(feeds, env)  # once it is over
+
+
+def test_feeds_before_the_first_fetch_lists_every_feed_as_never_fetched(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    feeds = write_feeds(
+        tmp_path / "feeds.toml", {"Wire": "http://127.0.0.1:9/a.xml", "Ledger": "http://127.0.0.1:9/b.xml"}
+    )
+
+    listed = run_digest(["feeds", "--feeds", str(feeds), "--format", "text"], env)
+
+    assert listed.returncode == 0, listed.stderr
+    lines = [line for line in listed.stdout.decode().splitlines() if "never fetched" in line]
+    assert len(lines) == 2
+    assert not Path(env["DIGEST_DB"]).exists()  # listing made no store

@@ -255,6 +255,35 @@ def test_a_full_disk_is_one_line_and_a_rerun_after_freeing_space_completes(
     assert b"CRYPTO POLICY DIGEST" in again.stdout
 
 
+def assert_the_readers_read(db: Path, feeds: Path, env: dict[str, str]) -> None:
+    """show, feeds and explain each read the store and answer."""
+    shown = run_digest(["show", "--feeds", str(feeds), *WINDOW], env)
+    assert shown.returncode == 0, shown.stderr
+    assert b"CRYPTO POLICY DIGEST" in shown.stdout
+    listed = run_digest(["feeds", "--feeds", str(feeds), "--format", "json"], env)
+    assert listed.returncode == 0, listed.stderr
+    with sqlite3.connect(f"{db.as_uri()}?immutable=1", uri=True) as reader:
+        (url,) = reader.execute("SELECT url FROM items LIMIT 1").fetchone()
+    reader.close()
+    explained = run_digest(["explain", url], env)
+    assert explained.returncode == 0, explained.stderr
+
+
+def test_a_full_disk_still_lets_show_feeds_and_explain_read_the_store(
+    small_mount: Path, feeds: Path, env: dict[str, str]
+) -> None:
+    db = small_mount / "store.sqlite3"
+    env = env | {"DIGEST_DB": str(db)}
+    assert run_digest(["fetch", "--no-extract", "-q", "--feeds", str(feeds), *WINDOW], env).returncode == 0
+    fill(small_mount)
+    before = fingerprint(db)
+    files = sorted(path.name for path in small_mount.iterdir())
+
+    assert_the_readers_read(db, feeds, env)
+    assert fingerprint(db) == before
+    assert sorted(path.name for path in small_mount.iterdir()) == files  # no -shm stub left behind
+
+
 def test_a_read_only_mount_is_read_by_show_feeds_and_explain_and_refused_by_fetch(
     small_mount: Path, feeds: Path, env: dict[str, str]
 ) -> None:
@@ -268,16 +297,7 @@ def test_a_read_only_mount_is_read_by_show_feeds_and_explain_and_refused_by_fetc
         pytest.skip(f"cannot remount read-only here: {remounted.stderr.decode().strip()}")
     before = fingerprint(db)
 
-    shown = run_digest(["show", "--feeds", str(feeds), *WINDOW], env)
-    assert shown.returncode == 0, shown.stderr
-    assert b"CRYPTO POLICY DIGEST" in shown.stdout
-    listed = run_digest(["feeds", "--feeds", str(feeds), "--format", "json"], env)
-    assert listed.returncode == 0, listed.stderr
-    with sqlite3.connect(f"{db.as_uri()}?immutable=1", uri=True) as reader:
-        (url,) = reader.execute("SELECT url FROM items LIMIT 1").fetchone()
-    reader.close()
-    explained = run_digest(["explain", url], env)
-    assert explained.returncode == 0, explained.stderr
+    assert_the_readers_read(db, feeds, env)
 
     assert_one_error(run_digest(["fetch", "--no-extract", "--feeds", str(feeds), *WINDOW], env), "read-only")
     assert fingerprint(db) == before
