@@ -167,17 +167,22 @@ def ended_within(seconds: float, still_there: Callable[[], object]) -> bool:
     return not still_there()
 
 
+def start_fetch(feeds: Path, env: dict[str, str], *, stdout: int) -> subprocess.Popen[bytes]:
+    """A real `digest fetch` in a process group of its own, to find its helpers by."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "digest", "fetch", "-q", "--feeds", str(feeds), *WINDOW],
+        env=subprocess_env(env),
+        stdout=stdout,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def test_helpers_end_when_the_run_is_killed_alone(
     server: FixtureServer, tmp_path: Path, env: dict[str, str]
 ) -> None:
     feeds = write_feeds(tmp_path / "feeds.toml", {"Ledger Watch": serve_stories(server)})
-    run = subprocess.Popen(
-        [sys.executable, "-m", "digest", "fetch", "-q", "--feeds", str(feeds), *WINDOW],
-        env=subprocess_env(env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # a group of its own, to find its helpers by
-    )
+    run = start_fetch(feeds, env, stdout=subprocess.DEVNULL)
     poll(Path(env["DIGEST_DB"]), lambda _: len(server.hits) > 12)  # the workers are extracting
     assert helpers_of(run), "no helper process to watch: the test no longer tests anything"
 
@@ -192,13 +197,7 @@ def test_a_reader_of_the_digest_sees_its_end_when_the_run_is_killed(
 ) -> None:
     # `digest fetch | cat`: cat ends when every holder of the pipe's write end has let go.
     feeds = write_feeds(tmp_path / "feeds.toml", {"Ledger Watch": serve_stories(server)})
-    run = subprocess.Popen(
-        [sys.executable, "-m", "digest", "fetch", "-q", "--feeds", str(feeds), *WINDOW],
-        env=subprocess_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    run = start_fetch(feeds, env, stdout=subprocess.PIPE)
     assert run.stdout is not None
     reader = subprocess.Popen(["cat"], stdin=run.stdout, stdout=subprocess.PIPE)
     run.stdout.close()  # only the run and its helpers hold the write end now

@@ -182,16 +182,18 @@ def test_a_waiting_run_says_so_once_with_verbose(
 # -- explain --------------------------------------------------------------------------------------
 
 
+def fetched_wire(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> Path:
+    """A store holding one fixture feed's stories; the feeds file that lists it."""
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
+    done = invoke(["fetch", "-q", "--no-extract", "--feeds", str(feeds), "-o", str(tmp_path / "d")], env)
+    assert done.exit_code == 0
+    return feeds
+
+
 def test_explain_finds_a_url_as_the_feed_gave_it(
     server: FixtureServer, tmp_path: Path, env: dict[str, str]
 ) -> None:
-    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
-    assert (
-        invoke(
-            ["fetch", "-q", "--no-extract", "--feeds", str(feeds), "-o", str(tmp_path / "d")], env
-        ).exit_code
-        == 0
-    )
+    feeds = fetched_wire(server, tmp_path, env)
     stored = json.loads(invoke(["show", "--feeds", str(feeds), "--format", "json", *WINDOW], env).stdout)
     url = stored["items"][0]["url"]
 
@@ -205,13 +207,7 @@ def test_explain_finds_a_url_as_the_feed_gave_it(
 def test_explain_with_a_huge_argument_is_one_short_line(
     server: FixtureServer, tmp_path: Path, env: dict[str, str]
 ) -> None:
-    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
-    assert (
-        invoke(
-            ["fetch", "-q", "--no-extract", "--feeds", str(feeds), "-o", str(tmp_path / "d")], env
-        ).exit_code
-        == 0
-    )
+    fetched_wire(server, tmp_path, env)
 
     done = run_digest(["explain", "x" * 50_000], env)
 
