@@ -298,3 +298,33 @@ def test_region_names_read_the_same_names_as_the_gazetteer_file() -> None:
     with (DATA / "places.toml").open("rb") as handle:
         every = {place["code"]: place["name"] for place in tomllib.load(handle)["place"]}
     assert _curated() == every
+
+
+@pytest.mark.parametrize(
+    ("simplified", "traditional"),
+    [
+        (
+            "香港证监会公布虚拟资产交易平台发牌新规，要求平台隔离客户资产",
+            "香港證監會公佈虛擬資產交易平臺發牌新規，要求平臺隔離客戶資產",
+        ),
+        (
+            "台湾金融监督管理委员会就稳定币发行订立监管框架",
+            "臺灣金融監督管理委員會就穩定幣發行訂立監管框架",
+        ),
+        ("澳门金融管理局发布虚拟资产监管指引", "澳門金融管理局發佈虛擬資產監管指引"),
+    ],
+)
+def test_traditional_chinese_is_tagged_as_its_simplified_form(
+    tagger: Tagger, simplified: str, traditional: str
+) -> None:
+    expected = tagger.tag(simplified, "", "")
+    tags = tagger.tag(traditional, "", "")
+
+    assert tags.policy and expected.policy
+    assert (tags.topics, tags.regions, tags.primary_region) == (
+        expected.topics,
+        expected.regions,
+        expected.primary_region,
+    )
+    # The evidence quotes the story as written, not its simplified reading.
+    assert tags.evidence and all(e.phrase in traditional for e in tags.evidence)
