@@ -3,6 +3,8 @@
     python tests/labelled/score.py            # figures for tune, held-out and all; tune misses
     python tests/labelled/score.py --holdout  # also list held-out misses (spoils them for tuning)
     python tests/labelled/score.py --v2       # the v2 set (issue 12), held out, by language and form
+    python tests/labelled/score.py --v2 --tune [--misses]  # its tuning four-fifths, and their misses
+    python tests/labelled/score.py --v2 --explain ID ...    # one v2 tuning story's tags and evidence
 
 A fifth of the items (by a hash of their id) is held out: no tuning decision may look at them,
 so their figures say how the tagger does on news it was not fitted to.
@@ -130,7 +132,7 @@ def _count(report: Report, item: Labelled, tags: Tags) -> None:
     report.countries.add({country(c) for c in item.regions}, {country(c) for c in predicted})
     report.codes.add(item.regions, predicted)
     report.topics.add(item.topics, tags.topics)
-    if item.policy:
+    if item.regions:  # every story with a place has a primary region (or a tie: null)
         report.primary_total += 1
         report.primary_right += tags.primary_region == item.primary_region
     wrong = []
@@ -138,7 +140,7 @@ def _count(report: Report, item: Labelled, tags: Tags) -> None:
         wrong.append(f"policy {item.policy}->{tags.policy}")
     if set(item.regions) != predicted:
         wrong.append(f"regions {sorted(item.regions)}->{sorted(predicted)}")
-    if item.policy and tags.primary_region != item.primary_region:
+    if item.regions and tags.primary_region != item.primary_region:
         wrong.append(f"primary {item.primary_region}->{tags.primary_region}")
     if set(item.topics) != set(tags.topics):
         wrong.append(f"topics {sorted(item.topics)}->{sorted(tags.topics)}")
@@ -160,23 +162,32 @@ def explain(items: Sequence[Labelled], wanted: str, tagger: Tagger) -> list[str]
     return lines
 
 
-def v2_lines(tagger: Tagger) -> list[str]:
-    """The v2 set's held-out fifth, by language and form, and its non-policy stories alone."""
-    files = sorted((HERE / "v2").glob("*.jsonl"))
-    if not files:
+def load_v2() -> list[Labelled]:
+    return load(sorted((HERE / "v2").glob("*.jsonl")))
+
+
+def v2_lines(tagger: Tagger, *, held_out: bool = True, misses: bool = False) -> list[str]:
+    """One side of the v2 set (the held-out fifth, or the tuning rest), by language and form,
+    and its non-policy stories alone."""
+    chosen = [item for item in load_v2() if item.held_out == held_out]
+    if not chosen:
         return ["no v2 stories yet (tests/labelled/v2/*.jsonl)"]
-    held = [item for item in load(files) if item.held_out]
-    lines = []
+    side = "held out" if held_out else "tune"
+    lines, missed = [], []
     for lang in ("en", "zh"):
         for form in ("summary", "article"):
-            part = [item for item in held if item.lang == lang and item.form == form]
+            part = [item for item in chosen if item.lang == lang and item.form == form]
             if part:
-                lines += score(part, tagger).lines(f"held out, {lang}, {form}")
-        other = [item for item in held if item.lang == lang and not item.policy]
+                report = score(part, tagger)
+                lines += report.lines(f"{side}, {lang}, {form}")
+                missed += report.misses
+        other = [item for item in chosen if item.lang == lang and not item.policy]
         if other:
             lines.append(
-                f"held out, {lang}, non-policy: country-level F1 {score(other, tagger).countries.f1:.3f}"
+                f"{side}, {lang}, non-policy: country-level F1 {score(other, tagger).countries.f1:.3f}"
             )
+    if misses and not held_out:
+        lines += ["", f"misses ({len(missed)}):", *missed]
     return lines
 
 
@@ -184,7 +195,15 @@ def main(argv: Sequence[str]) -> int:
     items = load()
     tagger = Tagger()
     if "--v2" in argv:
-        sys.stdout.write("\n".join(v2_lines(tagger)) + "\n")
+        if "--explain" in argv:
+            lines = [
+                line
+                for wanted in argv[argv.index("--explain") + 1 :]
+                for line in explain(load_v2(), wanted, tagger)
+            ]
+        else:
+            lines = v2_lines(tagger, held_out="--tune" not in argv, misses="--misses" in argv)
+        sys.stdout.write("\n".join(lines) + "\n")
         return 0
     if "--explain" in argv:
         for wanted in argv[argv.index("--explain") + 1 :]:

@@ -1,0 +1,145 @@
+"""How a place's name in a sentence counts: as the actor, the subject, a company's base, a
+person's name, or in passing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digest.tagging.gazetteer import Body, Capital, Demonym, Mask, Place
+from digest.tagging.matcher import Hit
+from digest.tagging.sentences import Sentence
+from digest.tagging.taxonomy import ACTOR
+from digest.tagging.weights import ACTOR_BONUS, DEMONYM_ALONE, PASSING, TITLE_SUBJECT
+
+_BUSINESS_AFTER = re.compile(
+    r"(?:-|\s)(?:based|headquartered|listed|registered|incorporated|born|founded|focused|owned|backed"
+    r"|linked|controlled)\b"
+    r"|(?:某|一家)?(?:公司|企业|初创|科技公司)"
+)
+_BUSINESS_BEFORE = re.compile(
+    r"(?:\b(?:based|headquartered|incorporated|registered|founded|offices?|listed|relocated|moved)"
+    r"\s+(?:in|to)\s+(?:the\s+)?|总部位于|注册于|总部设在)$"
+)
+_NEXT_WORD = re.compile(
+    r"(?P<possessive>['’]s\b)|\s+(?:has\s+|have\s+|will\s+|to\s+|is\s+set\s+to\s+)?(?P<word>[A-Za-z]+)"
+)
+_POSSESSIVE_GAP = re.compile(r"(?:['’]s?)?\s+")
+_STATE_NEAR = re.compile(r"^\s*(?:state|State)\b|\bstate of\s*$", re.I)
+
+
+@dataclass
+class Mention:
+    codes: tuple[str, ...]  # several while ambiguous
+    score: float
+    surface: str
+    sentence: Sentence
+    city: str | None = None  # a capital taken for its government, which may yet be the city
+
+
+def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, strongest: float) -> list[Mention]:
+    """The regions one sentence names, each scored by how the sentence names it."""
+    mentions: list[Mention] = []
+    previous: Hit | None = None
+    for hit in sentence.entities:
+        codes = _owned(hit, previous, sentence) or _codes(hit, sentence, municipal)
+        previous = hit
+        if not codes or _business_location(hit, sentence) or _person(hit, sentence):
+            continue
+        if strongest:
+            is_actor = hit in acting or any(type(m) is Body for m in hit.meanings)
+            factor = 1.0 + (ACTOR_BONUS if is_actor else 0.0)
+        else:
+            factor = TITLE_SUBJECT if sentence.where == "title" else PASSING
+        if all(type(m) is Demonym for m in hit.meanings) and not _actor_follows(hit, sentence):
+            factor *= DEMONYM_ALONE
+        mentions.append(
+            Mention(codes, factor * sentence.weight, hit.surface, sentence, _city_if_capital(hit, codes))
+        )
+    return mentions
+
+
+def _owned(hit: Hit, previous: Hit | None, sentence: Sentence) -> tuple[str, ...]:
+    """ "The Philippines' Securities and Exchange Commission" is the Philippines' body, whatever
+    country the bare name would otherwise point to."""
+    if previous is None or not any(isinstance(m, Body) for m in hit.meanings):
+        return ()
+    if not _POSSESSIVE_GAP.fullmatch(sentence.zone_text, previous.end, hit.start):
+        return ()
+    owners = [m.code for m in previous.meanings if isinstance(m, Place | Demonym)]
+    return (owners[0],) if owners else ()
+
+
+def _codes(hit: Hit, sentence: Sentence, municipal: bool) -> tuple[str, ...]:
+    if any(isinstance(meaning, Mask) for meaning in hit.meanings):
+        return ()
+    capitals = [meaning for meaning in hit.meanings if isinstance(meaning, Capital)]
+    if capitals:  # the capital's rules decide between the government, the city and a state
+        return (_capital_sense(capitals[0], hit, sentence, municipal),)
+    codes = [m.code for m in hit.meanings if isinstance(m, Place | Body | Demonym)]
+    return tuple(dict.fromkeys(codes))
+
+
+def _city_if_capital(hit: Hit, codes: tuple[str, ...]) -> str | None:
+    """The city a capital's mention could still turn out to mean, if it was read as the nation."""
+    for meaning in hit.meanings:
+        if isinstance(meaning, Capital) and meaning.city and codes == (meaning.stands_for,):
+            return meaning.city
+    return None
+
+
+def _capital_sense(capital: Capital, hit: Hit, sentence: Sentence, municipal: bool) -> str:
+    """ "Beijing tightens its ban" is China; "Beijing's municipal government" is the city."""
+    if municipal and capital.city:
+        return capital.city
+    zone, start, end = sentence.zone_text, hit.start, hit.end
+    if capital.state and (
+        _STATE_NEAR.search(zone[end : end + 12]) or _STATE_NEAR.search(zone[max(0, start - 12) : start])
+    ):
+        return capital.state
+    return capital.stands_for
+
+
+def place_acts(hit: Hit, sentence: Sentence, verbs: frozenset[str]) -> bool:
+    """A place followed by a governing verb is its government acting ("Zug lets taxpayers",
+    "Beijing tightens"); a capital's possessive is too ("Beijing's crackdown")."""
+    if not any(isinstance(meaning, Place | Capital) for meaning in hit.meanings):
+        return False
+    after = _NEXT_WORD.match(sentence.zone_text, hit.end)
+    if after is None:
+        return False
+    capital = any(isinstance(meaning, Capital) for meaning in hit.meanings)
+    if after["possessive"]:
+        return capital
+    word = after["word"] or ""
+    # A headline that opens on a capital and a verb is its government acting, whatever the
+    # verb: "Bangkok blinks on tourist crypto cards".
+    headline_verb = capital and sentence.where == "title" and hit.start == 0 and word.endswith("s")
+    return headline_verb or word.lower() in verbs
+
+
+def _actor_follows(hit: Hit, sentence: Sentence) -> bool:
+    """ "Chinese regulators", "the Kazakh energy ministry": the demonym is the actor's."""
+    return any(ACTOR in phrase.meanings and 0 <= phrase.start - hit.end <= 16 for phrase in sentence.phrases)
+
+
+# Places that are also given names: "Victoria Chen" and "Georgia Smith" are people.
+_GIVEN_NAMES = frozenset({
+    "Victoria", "Virginia", "Georgia", "Jordan", "Chad", "Paris", "Florence", "Austin", "Sydney",
+    "Carolina", "Dakota", "Kent", "Israel", "Lincoln", "Montana", "Nevada", "Madison", "Savannah",
+    "Phoenix", "Devon", "Chelsea", "Orlando", "Houston", "Dallas", "Denver", "Regina", "Adelaide",
+    "Santiago", "Valencia", "Lorraine", "Indiana", "Tennessee", "Cyprus", "Kenya", "Jamaica",
+})  # fmt: skip
+_NEXT_NAME = re.compile(r" (?!(?:State|City|County|Senate|House|Republic|Government|Police)\b)[A-Z][a-z]+")
+
+
+def _person(hit: Hit, sentence: Sentence) -> bool:
+    return hit.surface in _GIVEN_NAMES and bool(_NEXT_NAME.match(sentence.zone_text, hit.end))
+
+
+def _business_location(hit: Hit, sentence: Sentence) -> bool:
+    """ "A Dubai-based exchange" places a company, not a policy."""
+    zone = sentence.zone_text
+    if _BUSINESS_AFTER.match(zone, hit.end):
+        return True
+    return bool(_BUSINESS_BEFORE.search(zone[max(0, hit.start - 40) : hit.start]))

@@ -1,0 +1,110 @@
+"""Read each sentence for policy: public actors, topic phrases, cues that the story is about
+a market, a company or a person; and note the places it names."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from digest.tagging.gazetteer import Body
+from digest.tagging.matcher import Hit
+from digest.tagging.mentions import Mention, place_acts, place_mentions
+from digest.tagging.sentences import Sentence
+from digest.tagging.taxonomy import ACTOR, MUNICIPAL, SUBNATIONAL, OtherStory, TopicPhrase
+from digest.tagging.weights import (
+    OTHER_STORY_ALWAYS_DAMPING,
+    OTHER_STORY_DAMPING,
+    STRONG_PHRASE,
+    TOPIC_MIN,
+    TOPIC_SHARE,
+    WEAK_PHRASE,
+)
+
+
+@dataclass
+class Reading:
+    """Everything the sentences said, before the item-level decisions."""
+
+    topic_scores: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    topic_evidence: defaultdict[str, list[tuple[float, str, Sentence]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    policy_score: float = 0.0
+    subnational: bool = False  # the story speaks of a state senate, a county ...: a US-style state
+    damping: float = 1.0  # less when the headline or summary reads like market, company or people news
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class _Signals:
+    """What one sentence holds: a public actor? which topic phrases? cues about the story?"""
+
+    has_actor: bool = False
+    municipal: bool = False  # the capital named here is the city itself
+    subnational: bool = False
+    cues: list[OtherStory] = field(default_factory=list)
+    topic_hits: list[tuple[TopicPhrase, Hit]] = field(default_factory=list)
+    acting: list[Hit] = field(default_factory=list)  # places acting as their governments
+
+
+def _signals(sentence: Sentence, verbs: frozenset[str]) -> _Signals:
+    signals = _Signals()
+    for hit in sentence.phrases:
+        for meaning in hit.meanings:
+            if meaning is ACTOR:
+                signals.has_actor = True
+            elif meaning is MUNICIPAL:
+                signals.municipal = True
+            elif meaning is SUBNATIONAL:
+                signals.subnational = True
+            elif type(meaning) is TopicPhrase:
+                signals.topic_hits.append((meaning, hit))
+            elif type(meaning) is OtherStory:
+                signals.cues.append(meaning)
+    for hit in sentence.entities:
+        for meaning in hit.meanings:
+            if type(meaning) is Body:
+                signals.has_actor = True
+                if (implied := _BODY_TOPICS.get(meaning.kind)) is not None:
+                    signals.topic_hits.append((implied, hit))
+        if place_acts(hit, sentence, verbs):
+            signals.acting.append(hit)
+            signals.has_actor = True
+    return signals
+
+
+def read(sentence: Sentence, reading: Reading, verbs: frozenset[str]) -> None:
+    """Score one sentence's policy signal, and note the regions it names."""
+    signals = _signals(sentence, verbs)
+    reading.subnational |= signals.subnational
+    if signals.cues and sentence.where in ("title", "summary"):
+        for cue in signals.cues:
+            if cue.even_with_actor:
+                reading.damping = min(reading.damping, OTHER_STORY_ALWAYS_DAMPING)
+            elif not signals.has_actor:
+                reading.damping = min(reading.damping, OTHER_STORY_DAMPING)
+    strongest = 0.0
+    weight = sentence.weight
+    for phrase, hit in signals.topic_hits:
+        value = STRONG_PHRASE if phrase.strong else (WEAK_PHRASE if signals.has_actor else 0.0)
+        if value:
+            strongest = max(strongest, value)
+            reading.topic_scores[phrase.topic] += value * phrase.scale * weight
+            reading.topic_evidence[phrase.topic].append((value * weight, hit.surface, sentence))
+    reading.policy_score += strongest * weight
+    reading.mentions += place_mentions(sentence, signals.acting, signals.municipal, strongest)
+
+
+# A body's kind says what its actions are about: a tax authority acting is taxation.
+_BODY_TOPICS = {
+    "tax-authority": TopicPhrase("taxation", strong=False),
+    "law-enforcement": TopicPhrase("enforcement", strong=False),
+    "legislature": TopicPhrase("legislation", strong=False),
+}
+
+
+def topics(reading: Reading) -> tuple[str, ...]:
+    scores = reading.topic_scores
+    best = max(scores.values())
+    chosen = [t for t, s in scores.items() if s >= TOPIC_MIN and s >= TOPIC_SHARE * best]
+    return tuple(sorted(chosen or [max(scores, key=lambda t: scores[t])], key=lambda t: -scores[t]))

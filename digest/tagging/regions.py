@@ -1,0 +1,85 @@
+"""From the places a story names to the regions it is about, and its primary region."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from digest.models import Evidence
+from digest.tagging import evidence as quotes
+from digest.tagging.mentions import Mention
+from digest.tagging.weights import REGION_MIN, REGION_SHARE
+
+
+@dataclass(frozen=True, slots=True)
+class RegionChoice:
+    """The regions a story is about, strongest first, and the one it is mainly about.
+
+    Each mention of a place adds its score (see `mentions`) to the code it resolves to. A code
+    is kept when its score reaches REGION_MIN and REGION_SHARE of the strongest code's; of a
+    code and one inside it only one is kept (the one with more; on a tie the inner one).
+    `primary` is the kept code with the highest score, or None when there is none or when the
+    next one scores the same (a story about two places equally has no main one)."""
+
+    codes: tuple[str, ...] = ()
+    primary: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+def choose(mentions: list[Mention], *, subnational: bool) -> RegionChoice:
+    scores: defaultdict[str, float] = defaultdict(float)
+    evidence: defaultdict[str, list[tuple[float, Evidence]]] = defaultdict(list)
+    context = _country_context(mentions)
+    # Once a story shows a capital as its own city government ("Beijing's municipal
+    # government"), its other mentions ("Beijing unveils ...") are the city too.
+    cities = {code for mention in mentions if mention.city is None for code in mention.codes}
+    for mention in mentions:
+        if mention.city in cities:
+            mention.codes = (mention.city,)
+        code = _resolve(mention.codes, context, subnational=subnational)
+        scores[code] += mention.score
+        sentence = mention.sentence
+        evidence[code].append((mention.score, Evidence(code, mention.surface, sentence.where, sentence.text)))
+    if not scores:
+        return RegionChoice()
+    best = max(scores.values())
+    kept = [c for c, s in scores.items() if s >= REGION_MIN and s >= REGION_SHARE * best]
+    kept = kept or [max(scores, key=lambda c: scores[c])]
+    # A code implies its parents, so never both: of a region and one inside it, the one
+    # the story says more about ("Kazakhstan's ministry" over a zone it mentions in passing).
+    # On a tie the more specific one wins.
+    kept = [c for c in kept if not any(_outranks(other, c, scores) for other in kept)]
+    kept.sort(key=lambda c: -scores[c])
+    tied = len(kept) > 1 and scores[kept[0]] == scores[kept[1]]
+    found = tuple(e for code in kept for e in quotes.best(evidence[code]))
+    return RegionChoice(tuple(kept), None if tied else kept[0], found)
+
+
+def _outranks(one: str, other: str, scores: dict[str, float]) -> bool:
+    """Whether `one` displaces `other`, one of the two being inside the other."""
+    if one.startswith(other + "-"):
+        return scores[one] >= scores[other]
+    if other.startswith(one + "-"):
+        return scores[one] > scores[other]
+    return False
+
+
+def _country_context(mentions: list[Mention]) -> dict[str, float]:
+    """How much the unambiguous mentions point at each country, to settle ambiguous ones."""
+    context: defaultdict[str, float] = defaultdict(float)
+    for mention in mentions:
+        if len(mention.codes) == 1:
+            context[mention.codes[0].split("-")[0]] += mention.score
+    return context
+
+
+def _resolve(codes: tuple[str, ...], context: dict[str, float], *, subnational: bool) -> str:
+    """Georgia is the country unless the story is about the US or speaks of a state senate;
+    a city named both as itself and as its province is the city."""
+    if len(codes) > 1:
+        codes = tuple(c for c in codes if not any(other.startswith(c + "-") for other in codes))
+    if len(codes) == 1:
+        return codes[0]
+    if subnational and (subdivisions := [code for code in codes if "-" in code]):
+        return subdivisions[0]
+    return max(codes, key=lambda code: context.get(code.split("-")[0], 0.0))

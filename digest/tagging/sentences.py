@@ -1,0 +1,77 @@
+"""A story cut into weighted sentences, each with the names and phrases found in it."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from digest.tagging.matcher import Hit, Matcher
+from digest.tagging.weights import WEIGHT
+
+# A sentence ends at . ! ? followed by a space (or at their Chinese forms, or a line break),
+# but not after an abbreviation: "U.S. regulators", "Mr. Lee", "J. Smith".
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|[。！？；]|\n+")
+_ABBREVIATIONS = frozenset({
+    "U.S", "U.K", "U.N", "E.U", "Mr", "Mrs", "Ms", "Dr", "Prof", "Inc", "Corp", "Co", "Ltd", "Jr",
+    "Sr", "St", "No", "vs", "Gov", "Sen", "Rep", "Gen", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
+    "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "e.g", "i.e", "approx",
+})  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    where: str  # title, summary or body
+    weight: float
+    entities: list[Hit]
+    phrases: list[Hit]
+    zone_text: str  # the whole title, summary or body, to look around a hit
+    start: int  # the sentence's span in zone_text
+    end: int
+
+    @property
+    def text(self) -> str:  # only evidence needs it: cut it out then
+        return self.zone_text[self.start : self.end].strip()
+
+
+def sentences(matcher: Matcher, title: str, summary: str, body: str) -> Iterator[Sentence]:
+    """The sentences of a story that hold a name or a phrase, with what each holds."""
+    zones = [("title", title, WEIGHT["title"]), ("summary", summary, WEIGHT["summary"])]
+    lead, _, rest = body.strip().partition("\n\n")
+    zones += [("body", lead, WEIGHT["lead"]), ("body", rest, WEIGHT["body"])]
+    for where, text, weight in zones:
+        if not text.strip():
+            continue
+        entities, phrases = matcher.find(text)
+        if not entities and not phrases:
+            continue
+        ends = sentence_ends(text)
+        by_sentence: defaultdict[int, tuple[list[Hit], list[Hit]]] = defaultdict(lambda: ([], []))
+        for hit in entities:
+            by_sentence[bisect_right(ends, hit.start)][0].append(hit)
+        for hit in phrases:
+            by_sentence[bisect_right(ends, hit.start)][1].append(hit)
+        # Only sentences with something in them are read; the rest cannot change a score.
+        for index in sorted(by_sentence):  # every hit starts before the last end
+            start, end = ends[index - 1] if index else 0, ends[index]
+            sentence_entities, sentence_phrases = by_sentence[index]
+            yield Sentence(where, weight, sentence_entities, sentence_phrases, text, start, end)
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence of `text` ends (the last one at the end of the text)."""
+    ends = [
+        end.end()
+        for end in _SENTENCE_END.finditer(text)
+        if end.group()[0] != "." or not _abbreviation_before(text, end.start())
+    ]
+    if not ends or ends[-1] < len(text):
+        ends.append(len(text))
+    return ends
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    word = text[max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot)) + 1 : dot]
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
