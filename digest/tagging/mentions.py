@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digest.tagging import namesakes
 from digest.tagging.gazetteer import Body, Capital, Demonym, Mask, Place
 from digest.tagging.matcher import Hit
 from digest.tagging.sentences import Sentence
@@ -44,7 +45,9 @@ def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, stron
     for hit in sentence.entities:
         codes = _owned(hit, previous, sentence) or _codes(hit, sentence, municipal)
         previous = hit
-        if not codes or _business_location(hit, sentence) or _person(hit, sentence):
+        if not codes or not namesakes.plausible(hit, sentence):
+            continue
+        if _business_location(hit, sentence) or _person(hit, sentence):
             continue
         if strongest:
             is_actor = hit in acting or any(type(m) is Body for m in hit.meanings)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from digest.models import Evidence
 from digest.tagging import evidence as quotes
+from digest.tagging import namesakes
 from digest.tagging.mentions import Mention
 from digest.tagging.weights import REGION_MIN, REGION_SHARE
 
@@ -29,14 +30,14 @@ class RegionChoice:
 def choose(mentions: list[Mention], *, subnational: bool) -> RegionChoice:
     scores: defaultdict[str, float] = defaultdict(float)
     evidence: defaultdict[str, list[tuple[float, Evidence]]] = defaultdict(list)
-    context = _country_context(mentions)
+    context = namesakes.country_context(mentions)
     # Once a story shows a capital as its own city government ("Beijing's municipal
     # government"), its other mentions ("Beijing unveils ...") are the city too.
     cities = {code for mention in mentions if mention.city is None for code in mention.codes}
     for mention in mentions:
         if mention.city in cities:
             mention.codes = (mention.city,)
-        code = _resolve(mention.codes, context, subnational=subnational)
+        code = namesakes.resolve(mention.codes, context, subnational=subnational)
         scores[code] += mention.score
         sentence = mention.sentence
         evidence[code].append((mention.score, Evidence(code, mention.surface, sentence.where, sentence.text)))
@@ -62,24 +63,3 @@ def _outranks(one: str, other: str, scores: dict[str, float]) -> bool:
     if other.startswith(one + "-"):
         return scores[one] > scores[other]
     return False
-
-
-def _country_context(mentions: list[Mention]) -> dict[str, float]:
-    """How much the unambiguous mentions point at each country, to settle ambiguous ones."""
-    context: defaultdict[str, float] = defaultdict(float)
-    for mention in mentions:
-        if len(mention.codes) == 1:
-            context[mention.codes[0].split("-")[0]] += mention.score
-    return context
-
-
-def _resolve(codes: tuple[str, ...], context: dict[str, float], *, subnational: bool) -> str:
-    """Georgia is the country unless the story is about the US or speaks of a state senate;
-    a city named both as itself and as its province is the city."""
-    if len(codes) > 1:
-        codes = tuple(c for c in codes if not any(other.startswith(c + "-") for other in codes))
-    if len(codes) == 1:
-        return codes[0]
-    if subnational and (subdivisions := [code for code in codes if "-" in code]):
-        return subdivisions[0]
-    return max(codes, key=lambda code: context.get(code.split("-")[0], 0.0))
