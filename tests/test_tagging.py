@@ -375,3 +375,12 @@ def test_a_page_text_is_read_like_its_paragraphs(tagger: Tagger) -> None:
     as_extracted = tagger.tag(title, "", f"{title}\nBy Staff Reporter\n{lead}\n{rest}")
     assert (as_extracted.topics, as_extracted.regions) == (as_written.topics, as_written.regions)
     assert regions(as_extracted) == ["AE-DU"]
+
+
+def test_a_counterpartys_seat_is_not_the_storys_region(tagger: Tagger) -> None:
+    licence = tag(
+        tagger,
+        "Ireland's central bank authorises US exchange under MiCA",
+        "The Central Bank of Ireland granted the licence after an eighteen-month review.",
+    )
+    assert regions(licence) == ["IE"]

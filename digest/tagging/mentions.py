@@ -16,7 +16,13 @@ from digest.tagging.taxonomy import ACTOR
 _BUSINESS_AFTER = re.compile(
     r"(?:-|\s)(?:based|headquartered|listed|registered|incorporated|born|founded|focused|owned|backed"
     r"|linked|controlled)\b"
-    r"|(?:某|一家)?(?:公司|企业|初创|科技公司)"
+    # "a Milan fintech", "the US exchange", "a Singapore bank": the place is a company's seat
+    r"|\s(?:(?:crypto|bitcoin|web3|blockchain|digital[- ]asset|payments?|stablecoin|wallet|mining"
+    r"|software)\s)?"
+    r"(?:exchanges?|fintechs?|start-?ups?|firms?|companies|company|miners?|lenders?|banks?|brokers?"
+    r"|brokerages?|venues?|operators?|issuers?|developers?|asset managers?|fund managers?|investors?"
+    r"|group|groups|house|houses)\b"
+    r"|(?:某|一家)?(?:公司|企业|初创|科技公司|集团|交易所|矿企|基金|银行|投资者|资本)"
 )
 _BUSINESS_BEFORE = re.compile(
     r"(?:\b(?:based|headquartered|incorporated|registered|founded|offices?|listed|relocated|moved)"

@@ -22,7 +22,7 @@ from digest.tagging.weights import (
 )
 
 # In a policy story, how much a mention of each role counts; a company's seat not at all.
-POLICY_ROLE = {Role.ACTOR: 1.0 + ACTOR_BONUS, Role.POLICY: 1.0, Role.SUBJECT: PASSING, Role.BASE: 0.0}
+POLICY_ROLE = {Role.ACTOR: 1.0 + ACTOR_BONUS, Role.POLICY: 1.0, Role.SUBJECT: PASSING, Role.BASE: PASSING}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +43,13 @@ class RegionChoice:
 def choose(mentions: list[Mention], *, subnational: bool, policy: bool) -> RegionChoice:
     for mention in mentions:
         mention.score = _score(mention, policy=policy)
-    if not policy and any(m.role is not Role.BASE and m.score >= REGION_MIN for m in mentions):
-        # Where the story happens beats where its company is based: "a Seychelles-registered
-        # venue opens a Hong Kong office" is Hong Kong's news.
-        mentions = [m for m in mentions if m.role is not Role.BASE]
+    # Every place weighs in on which of two namesakes is meant: "the SEC" of a Bangkok firm.
+    context = namesakes.country_context([m for m in mentions if m.score > 0])
+    if not policy:
+        mentions = _where_it_happens(mentions)
     mentions = [m for m in mentions if m.score > 0]
     scores: defaultdict[str, float] = defaultdict(float)
     evidence: defaultdict[str, list[tuple[float, Evidence]]] = defaultdict(list)
-    context = namesakes.country_context(mentions)
     # Once a story shows a capital as its own city government ("Beijing's municipal
     # government"), its other mentions ("Beijing unveils ...") are the city too.
     cities = {code for mention in mentions if mention.city is None for code in mention.codes}
@@ -74,6 +73,22 @@ def choose(mentions: list[Mention], *, subnational: bool, policy: bool) -> Regio
     tied = len(kept) > 1 and scores[kept[0]] == scores[kept[1]]
     found = tuple(e for code in kept for e in quotes.best(evidence[code]))
     return RegionChoice(tuple(kept), None if tied else kept[0], found)
+
+
+def _where_it_happens(mentions: list[Mention]) -> list[Mention]:
+    """Where the story happens beats where its company is based: "a Seychelles-registered
+    venue opens a Hong Kong office" is Hong Kong's news. A seat inside a place the story
+    happens in still says where: "an exchange in Vietnam's Ho Chi Minh City"."""
+    happening = {
+        code for m in mentions if m.role is not Role.BASE and m.score >= REGION_MIN for code in m.codes
+    }
+    if not happening:
+        return mentions
+    return [m for m in mentions if m.role is not Role.BASE or any(_within(c, happening) for c in m.codes)]
+
+
+def _within(code: str, regions: set[str]) -> bool:
+    return any(code == region or code.startswith(region + "-") for region in regions)
 
 
 def _score(mention: Mention, *, policy: bool) -> float:
