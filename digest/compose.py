@@ -1,11 +1,15 @@
-"""Pick the window and shape the newsletter: stories grouped by region, trends, charts. No I/O."""
+"""Pick the window and shape the newsletter: stories grouped by region, trends, charts. No I/O.
+
+A region's section tells its policy stories, then lists a few of its other stories ("also
+from"); regions with other news only come after the policy sections. Trends, charts and the
+glance's region count are about policy stories: the digest is a policy digest."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from rapidfuzz import fuzz, utils
@@ -25,7 +29,12 @@ from digest.models import (
 from digest.plaintext import one_line, shorten
 
 TITLE = "Crypto policy digest"
-OTHER_HEADLINES = 15
+OTHER_HEADLINES = 15  # non-policy stories that name no region
+# A region's other (non-policy) stories listed by title under its policy ones; the rest are
+# counted ("and 4 more"), so that policy news stays what a section is mostly about.
+ALSO_FROM = 5
+# Regions with other news only, listed with their stories; the rest are named with a count.
+OTHER_REGIONS = 10
 LINE_CHARS = 200
 # Two outlets' items are one story when they came out within this many days of each other and
 # their headlines (or leads) share this much, by token-set similarity out of 100: measured on
@@ -86,8 +95,10 @@ def compose(
     if repeats:
         chosen = [item for item in chosen if item.url not in set(repeats)]
     policy = [story for story in stories if story.item.tags.policy]
+    others = [story for story in stories if not story.item.tags.policy]
     earlier = same_stories(sorted((item for item in before if _wanted(item, filters)), key=_newest_first))
     region_names = _region_names(chosen, names or {})
+    sections, other_regions = _sections(policy, [story for story in others if _home(story)], region_names)
     return Digest(
         title=TITLE,
         window=window,
@@ -103,8 +114,9 @@ def compose(
             not_fetched=sum(1 for feed in feeds if feed.status is FeedStatus.NOT_FETCHED),
             fetching=fetching,
         ),
-        sections=_sections(policy, region_names),
-        other=tuple(story for story in stories if not story.item.tags.policy)[:OTHER_HEADLINES],
+        sections=sections,
+        other=tuple(story for story in others if not _home(story))[:OTHER_HEADLINES],
+        other_regions=other_regions,
         region_trends=_trends(
             Counter(_country(s) for s in policy if _country(s)),
             Counter(_country(s) for s in earlier if s.item.tags.policy and _country(s)),
@@ -244,13 +256,17 @@ def line_of(item: Item) -> str:
     return shorten(text, LINE_CHARS)
 
 
-def _sections(policy: list[Story], names: Mapping[str, str]) -> tuple[Section, ...]:
-    """Countries by their number of policy stories; inside each, the country's own stories,
-    then each province, state, city or zone's."""
+def _sections(
+    policy: list[Story], others: list[Story], names: Mapping[str, str]
+) -> tuple[tuple[Section, ...], tuple[Section, ...]]:
+    """Countries by their number of policy stories; inside each, the country's own stories, then
+    each province, state, city or zone's, then the first of its other stories. Second, the
+    countries with other stories only, by their number of them."""
     by_country: defaultdict[str, defaultdict[str, list[Story]]] = defaultdict(lambda: defaultdict(list))
     for story in policy:
-        code = story.item.tags.primary_region or ""
+        code = _home(story)
         by_country[_country(story)][code].append(story)
+    others_by_country = _others_by_country(others, names)
     sections = []
     for country, by_code in by_country.items():
         places = tuple(
@@ -259,11 +275,28 @@ def _sections(policy: list[Story], names: Mapping[str, str]) -> tuple[Section, .
             if code != country
         )
         own = _ranked(by_code.get(country, []))
-        sections.append(
-            Section(country, names.get(country, country) if country else "No region named", own, places)
-        )
+        listed = _ranked(others_by_country.pop(country, [])) if country else ()
+        name = names.get(country, country) if country else "No region named"
+        sections.append(Section(country, name, own, places, listed[:ALSO_FROM], len(listed[ALSO_FROM:])))
     sections.sort(key=lambda section: (section.code == "", -section.count, section.name))
-    return tuple(sections)
+    rest = [
+        Section(country, names.get(country, country), (), (), listed[:ALSO_FROM], len(listed[ALSO_FROM:]))
+        for country, stories in others_by_country.items()
+        for listed in (_ranked(stories),)
+    ]
+    rest.sort(key=lambda section: (-section.other_count, section.name))
+    # Past the first few, a region is only named with its count: nothing of it is told.
+    rest[OTHER_REGIONS:] = [replace(s, others=(), more_others=s.other_count) for s in rest[OTHER_REGIONS:]]
+    return tuple(sections), tuple(rest)
+
+
+def _others_by_country(others: list[Story], names: Mapping[str, str]) -> dict[str, list[Story]]:
+    """Non-policy stories by country, each marked with the place inside it, if any."""
+    by_country: defaultdict[str, list[Story]] = defaultdict(list)
+    for story in others:
+        code, country = _home(story), _country(story)
+        by_country[country].append(replace(story, place=names.get(code, code) if code != country else ""))
+    return by_country
 
 
 def _ranked(stories: list[Story]) -> tuple[Story, ...]:
@@ -299,9 +332,18 @@ def _region_names(items: Iterable[Item], names: Mapping[str, str]) -> dict[str, 
     return known
 
 
+def _home(story: Story) -> str:
+    """The region a story is filed under: its primary region; without one (two weigh the same),
+    the country all its regions are in, when they share one ("CN-BJ" and "CN-SH": "CN"); else ""."""
+    tags = story.item.tags
+    if tags.primary_region:
+        return tags.primary_region
+    countries = {region.code.split("-")[0] for region in tags.regions}
+    return countries.pop() if len(countries) == 1 else ""
+
+
 def _country(story: Story) -> str:
-    primary = story.item.tags.primary_region
-    return primary.split("-")[0] if primary else ""
+    return _home(story).split("-")[0]
 
 
 def _newest_first(item: Item) -> tuple[float, str]:

@@ -290,20 +290,31 @@ class Story:
     line: str
     also: tuple[str, ...] = ()  # other outlets carrying the same story
     urls: tuple[str, ...] = ()  # every report of it, the told one first
+    # In a region's list of other stories: the province, state, city or zone inside the region
+    # where it happened, "" when it is the region itself.
+    place: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A country's policy stories, then those of its provinces, states, cities and zones."""
+    """A country's policy stories, then those of its provinces, states, cities and zones; a
+    country's section also lists the first few of its other (non-policy) stories."""
 
     code: str  # "" for policy stories that name no region
     name: str
     stories: tuple[Story, ...]
     places: tuple[Section, ...] = ()
+    others: tuple[Story, ...] = ()  # "also from <region>": its first non-policy stories
+    more_others: int = 0  # its non-policy stories left out of `others`
 
     @property
     def count(self) -> int:
+        """Its policy stories, its places' included."""
         return len(self.stories) + sum(place.count for place in self.places)
+
+    @property
+    def other_count(self) -> int:
+        return len(self.others) + self.more_others
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +355,10 @@ class Digest:
     feeds: tuple[FeedResult, ...]
     glance: Glance = field(default_factory=lambda: Glance(0, 0, 0, 0, 0))
     sections: tuple[Section, ...] = ()
-    other: tuple[Story, ...] = ()  # the non-policy headlines, capped
+    other: tuple[Story, ...] = ()  # the non-policy headlines that name no region, capped
+    # Regions with no policy story but other news, each with only `others`; past the first few,
+    # a region's stories are only counted (`more_others`).
+    other_regions: tuple[Section, ...] = ()
     region_trends: tuple[Trend, ...] = ()
     topic_trends: tuple[Trend, ...] = ()
     daily: tuple[tuple[date, int], ...] = ()  # policy stories per day over the window
@@ -356,10 +370,10 @@ class Digest:
     def told(self) -> tuple[str, ...]:
         """The URLs of every report the newsletter layout tells (the JSON output has all items)."""
         stories = [*self.other]
-        sections = list(self.sections)
+        sections = [*self.sections, *self.other_regions]
         while sections:
             section = sections.pop()
-            stories += section.stories
+            stories += (*section.stories, *section.others)
             sections += section.places
         return tuple(url for story in stories for url in story.urls)
 

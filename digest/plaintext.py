@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from html.parser import HTMLParser
 
 # C0/C1 controls (ESC among them) would reach a terminal as escape sequences; keep only
@@ -98,6 +99,34 @@ def columns(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
+def fit(text: str, width: int) -> str:
+    """`text` in exactly `width` columns: padded with spaces, or cut with an ellipsis (a wide
+    character that would straddle the edge goes whole, and a space fills its place)."""
+    used = columns(text)
+    if used <= width:
+        return text + " " * (width - used)
+    kept, used = [], 0
+    for char in text:
+        size = columns(char)
+        if used + size > width - 1:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + "…" + " " * (width - 1 - used)
+
+
+def table(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of cells in aligned columns two spaces apart, measured in terminal columns (a feed
+    named 链闻 takes four, not two), with no trailing spaces."""
+    widths = [max(columns(row[number]) for row in rows) for number in range(len(rows[0]))] if rows else []
+    return [
+        "  ".join(
+            cell + " " * (width - columns(cell)) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    ]
+
+
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """Wrap at spaces to `width` columns; runs of wide characters (Chinese, Japanese, Korean
     have no spaces) may break between any two characters. A URL stays whole (a broken one no
@@ -159,8 +188,13 @@ def _wrap_pieces(text: str, room: int) -> list[str]:
     return pieces
 
 
-# A wide character on its own, or a run of narrow ones ("e-CNY", "2026年" keeps "2026" whole).
-_WIDE_PIECES = re.compile(r"[^\x00-\u10ff\s]|[\x00-\u10ff]+")
+# A wide character on its own, or a run of narrow ones ("e-CNY", "2026年" keeps "2026" whole);
+# closing punctuation stays with what it closes and opening with what it opens, so that no
+# line starts with a full-width comma or closing bracket, nor ends with an opening one (the
+# usual rule of Chinese and Japanese typesetting).
+_CLOSING = "、。，．：；！？）」』】〉》〕｝］”’…"
+_OPENING = "（「『【〈《〔｛［“‘"
+_WIDE_PIECES = re.compile(rf"[{_OPENING}]*(?:[^\x00-\u10ff\s]|[\x00-\u10ff]+)[{_CLOSING}]*")
 
 
 # Query parameters that carry a credential in feed URLs (private feeds, paid APIs, signed links).

@@ -498,11 +498,25 @@ class Store:
                 return [_item(row) for row in rows]
         return []
 
-    @_faults("read")
-    def texts(self) -> Iterator[tuple[str, str, str, str]]:
-        """(id, title, summary, text) of every stored item, for re-tagging without the network."""
-        rows = self._db.execute("SELECT uid, title, summary, text FROM items ORDER BY id").fetchall()
-        return iter(rows)
+    def texts(self, page: int = 500) -> Iterator[tuple[str, str, str, str]]:
+        """(id, title, summary, text) of every stored item, for re-tagging without the network.
+
+        Read `page` items at a time, so a store of any size re-tags in little memory, and the
+        caller may write tags between pages (each page is its own query, after the last id)."""
+        last = 0
+        while True:
+            try:
+                rows = self._db.execute(
+                    "SELECT id, uid, title, summary, text FROM items WHERE id > ? ORDER BY id LIMIT ?",
+                    (last, page),
+                ).fetchall()
+            except sqlite3.Error as error:
+                raise _fault(self.path, error, "read") from None
+            if not rows:
+                return
+            last = rows[-1][0]
+            for _, uid, title, summary, text in rows:
+                yield str(uid), str(title), str(summary), str(text)
 
     def retag(self, tags: Sequence[tuple[str, Tags]]) -> None:
         """Replace the tags of these items (by id), in one transaction."""
@@ -931,10 +945,16 @@ def _like_prefix(text: str) -> str:
 def _tag_columns(tags: Tags) -> tuple[str, str, str | None, str]:
     return (
         json.dumps(list(tags.topics)),
-        json.dumps([[region.code, region.name] for region in tags.regions], ensure_ascii=False),
+        json.dumps([_fields(region) for region in tags.regions], ensure_ascii=False),
         tags.primary_region,
-        json.dumps([[e.tag, e.phrase, e.where, e.sentence] for e in tags.evidence], ensure_ascii=False),
+        json.dumps([_fields(evidence) for evidence in tags.evidence], ensure_ascii=False),
     )
+
+
+def _fields(value: Region | Evidence) -> list[object]:
+    """A region or a quote as the list of its fields in order, as the store keeps them: a field
+    the tagger adds at the end is kept, and rows written before it read back with its default."""
+    return [getattr(value, field.name) for field in dataclasses.fields(value)]
 
 
 def _item_row(item: Item) -> tuple[object, ...]:
@@ -1004,4 +1024,4 @@ def _strings(text: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def _regions(text: str) -> tuple[Region, ...]:
-    return tuple(Region(code, name) for code, name in json.loads(text))
+    return tuple(Region(*fields) for fields in json.loads(text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from digest.compose import OTHER_HEADLINES, compose, line_of, same_stories
+from digest.compose import ALSO_FROM, OTHER_HEADLINES, OTHER_REGIONS, compose, line_of, same_stories
 from digest.models import Filters, Item, Region, Tags, Window
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
@@ -181,3 +181,122 @@ def test_told_lists_every_report_the_layout_shows() -> None:
     assert len(digest.items) == 21
     assert len(digest.told()) == OTHER_HEADLINES + 1
     assert items[-1].url in digest.told()
+
+
+FIRMS = [
+    "Alder",
+    "Birch",
+    "Cedar",
+    "Dogwood",
+    "Elm",
+    "Fir",
+    "Gum",
+    "Hazel",
+    "Ivy",
+    "Juniper",
+    "Kapok",
+    "Larch",
+    "Maple",
+    "Nutmeg",
+    "Oak",
+]
+
+
+def other(n: int, title: str, *codes: str, primary: str | None = "", **kw: object) -> Item:
+    """A non-policy story with the regions where it happens; `primary` "" means the first."""
+    regions = tuple(Region(code, code) for code in codes)
+    main = (codes[0] if codes else None) if primary == "" else primary
+    return story(n, title, feed=f"Outlet {n}", tags=Tags((), regions, main), **kw)
+
+
+def test_a_region_lists_its_other_stories_after_its_policy_ones() -> None:
+    items = [
+        story(1, "PBoC widens e-CNY pilot", code="CN"),
+        story(2, "Beijing sets up a fund", code="CN-BJ"),
+        other(3, "Shenzhen exchange opens a desk", "CN-GD-shenzhen", days_ago=2),
+        other(4, "Chinese miner ships rigs", "CN", days_ago=3),
+        other(5, "Bitcoin slips before expiry"),  # no place: an other headline
+    ]
+
+    digest = compose(items, (), WINDOW, Filters(), NOW, names={"CN": "China", "CN-GD-shenzhen": "Shenzhen"})
+
+    [china] = digest.sections
+    assert [s.item.id for s in china.others] == ["i3", "i4"]
+    assert [s.place for s in china.others] == ["Shenzhen", ""]  # the place inside the region
+    assert (china.count, china.other_count, china.more_others) == (2, 2, 0)
+    assert [s.item.id for s in digest.other] == ["i5"]
+    assert digest.other_regions == ()
+    assert digest.glance.policy == 2 and digest.glance.regions == 1
+
+
+def test_other_stories_are_capped_per_region_and_counted() -> None:
+    items = [story(1, "Seoul regulator fines a bank", code="KR")]
+    items += [other(n, f"{FIRMS[n - 10]} lists a token", "KR", days_ago=n / 10) for n in range(10, 18)]
+
+    [korea] = compose(items, (), WINDOW, Filters(), NOW).sections
+
+    assert len(korea.others) == ALSO_FROM and korea.more_others == 8 - ALSO_FROM
+    assert [s.item.id for s in korea.others] == [f"i{n}" for n in range(10, 10 + ALSO_FROM)]  # newest first
+
+
+def test_regions_with_other_news_only_come_after_and_past_a_few_are_only_named() -> None:
+    countries = [f"C{letter}" for letter in "ABCDEFGHIJKLMN"]
+    items = [story(1, "Dubai fines an exchange", code="AE-DU")]
+    # The first country has three stories, the second two, the rest one each.
+    for n, country in enumerate(countries):
+        items += [other(100 * n + k, f"{FIRMS[k]} opens in {country}", country) for k in range(max(1, 3 - n))]
+
+    digest = compose(items, (), WINDOW, Filters(), NOW)
+
+    assert [s.code for s in digest.sections] == ["AE"]
+    assert digest.sections[0].others == ()
+    regions = digest.other_regions
+    assert [r.code for r in regions[:3]] == ["CA", "CB", "CC"]  # the busiest first, then by name
+    assert [r.other_count for r in regions[:2]] == [3, 2]
+    assert all(r.stories == () and r.places == () for r in regions)
+    listed = [r for r in regions if r.others]
+    assert len(listed) == OTHER_REGIONS
+    assert all(r.others == () and r.more_others == 1 for r in regions[OTHER_REGIONS:])
+    assert len(regions) == len(countries)
+    # The layout tells the listed stories; the ones only counted stay new for the next issue.
+    assert len(digest.told()) == 1 + sum(len(r.others) for r in regions)
+
+
+def test_a_story_with_no_main_region_is_filed_under_the_country_its_regions_share() -> None:
+    items = [
+        other(1, "Exchanges in Beijing and Shanghai merge", "CN-BJ", "CN-SH", primary=None),
+        other(2, "Exchanges in Tokyo and Seoul merge", "JP-13", "KR", primary=None),
+        story(
+            3,
+            "Beijing and Shanghai share a sandbox",
+            tags=Tags(("regulation",), (Region("CN-BJ", "B"), Region("CN-SH", "S")), None),
+        ),
+    ]
+
+    digest = compose(items, (), WINDOW, Filters(), NOW)
+
+    [china] = digest.sections
+    assert china.code == "CN" and [s.item.id for s in china.stories] == ["i3"]
+    assert [(s.item.id, s.place) for s in china.others] == [("i1", "")]
+    assert [s.item.id for s in digest.other] == ["i2"]  # two countries, neither its own
+
+
+def test_policy_only_and_region_filters_on_other_stories() -> None:
+    items = [
+        story(1, "Hong Kong licenses two exchanges", code="HK"),
+        other(2, "Hong Kong ETF debuts", "HK"),
+        other(3, "Kowloon exchange hacked", "HK-KKC"),
+        other(4, "Tokyo exchange hacked", "JP-13"),
+        other(5, "Bitcoin slips"),
+    ]
+
+    policy_only = compose(items, (), WINDOW, Filters(policy_only=True), NOW)
+    hong_kong = compose(items, (), WINDOW, Filters(regions=("hk",)), NOW)
+
+    assert [i.id for i in policy_only.items] == ["i1"]
+    assert [s.others for s in policy_only.sections] == [()]
+    assert (policy_only.other_regions, policy_only.other) == ((), ())
+    assert {i.id for i in hong_kong.items} == {"i1", "i2", "i3"}
+    [section] = hong_kong.sections
+    assert {s.item.id for s in section.others} == {"i2", "i3"}
+    assert (hong_kong.other_regions, hong_kong.other) == ((), ())

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from digest.compose import compose
 from digest.models import Digest, FeedResult, FeedStatus, Filters, Item, Region, Tags, Window
-from digest.plaintext import columns
+from digest.plaintext import columns, fit
 from digest.render import html as html_render
 from digest.render import json as json_render
 from digest.render import markdown as markdown_render
@@ -65,7 +65,9 @@ def tags(topics: tuple[str, ...], *codes: tuple[str, str]) -> Tags:
 
 
 WINDOW = Window(datetime(2026, 11, 12, tzinfo=UTC), datetime(2026, 11, 26, tzinfo=UTC))
-NAMES = {"CN": "China", "CN-BJ": "Beijing", "HK": "Hong Kong", "US": "United States", "US-WY": "Wyoming"}
+NAMES = {
+    "CN": "China", "CN-BJ": "Beijing", "HK": "Hong Kong", "JP": "Japan", "US": "United States", "US-WY": "Wyoming",
+}  # fmt: skip
 
 
 def sample() -> Digest:
@@ -100,6 +102,16 @@ def sample() -> Digest:
             tags=tags(("legislation",), ("US-WY", "Wyoming")),
         ),
         item(6, "Bitcoin slips as traders trim positions before the monthly expiry", extracted=False),
+        # Other stories with a place: listed under their region's policy stories, or by region.
+        item(
+            11,
+            "Shenzhen exchange opens a trading desk for institutions",
+            tags=tags((), ("CN-GD-shenzhen", "Shenzhen")),
+            feed="Asia Ledger",
+        ),
+        item(12, "Chinese chipmaker ships a new mining rig", tags=tags((), ("CN", "China"))),
+        item(13, "北京一家区块链企业完成新一轮融资", tags=tags((), ("CN-BJ", "Beijing")), feed="链闻"),
+        item(14, "Tokyo-based exchange halts withdrawals after a hack", tags=tags((), ("JP-13", "Tokyo"))),
     ]
     before = [
         item(
@@ -187,7 +199,15 @@ def test_json_is_the_contract_object() -> None:
         ["industrial-policy"],
         "CN-BJ",
     )
-    assert len(document["items"]) == 6
+    assert len(document["items"]) == 10
+    # Items carry their regions, policy or not: the layout's "also from" lists are the renderers'.
+    tokyo = next(item for item in document["items"] if item["id"] == "id0014")
+    assert (tokyo["policy"], tokyo["regions"], tokyo["primary_region"]) == (
+        False,
+        [{"code": "JP-13", "name": "Tokyo"}],
+        "JP-13",
+    )
+    assert set(document) == {"title", "period", "generated_at", "items", "feeds", "issue"}
     assert document["feeds"][2] == {
         "name": "Dead Feed", "url": "https://dead.example/rss", "status": "error",
         "error": "gone (HTTP 410)", "fetched": True, "new_items": 0, "consecutive_failures": 0, "moved_to": None,
@@ -257,3 +277,136 @@ def test_feed_text_cannot_change_the_markdown_structure() -> None:
     # and the only ones in the output open the digest's own link destinations.
     assert rendered.count("<") == rendered.count("](<")
     assert "&copy;" not in rendered
+
+
+FIRMS = [
+    "Alder",
+    "Birch",
+    "Cedar",
+    "Dogwood",
+    "Elm",
+    "Fir",
+    "Gum",
+    "Hazel",
+    "Ivy",
+    "Juniper",
+    "Kapok",
+    "Larch",
+]
+
+
+def rendered_as(renderer: str, digest: Digest) -> str:
+    if renderer == "rich":
+        buffer = io.StringIO()
+        Console(file=buffer, width=100, color_system=None, force_terminal=False).print(
+            rich_render.render(digest)
+        )
+        return buffer.getvalue()
+    modules = {"text": text_render, "json": json_render, "markdown": markdown_render, "html": html_render}
+    return str(modules[renderer].render(digest))
+
+
+def crowded() -> Digest:
+    """Hong Kong: one policy story and seven others; twelve countries with one other story each."""
+    items = [
+        item(
+            1,
+            "Hong Kong's SFC licenses two more virtual asset platforms",
+            tags=tags(("regulation",), ("HK", "Hong Kong")),
+        )
+    ]
+    items += [
+        item(
+            10 + n,
+            f"{firm} opens a Hong Kong trading desk",
+            tags=tags((), ("HK", "Hong Kong")),
+            feed=f"Outlet {n}",
+            published=datetime(2026, 11, 25, 12 - n, tzinfo=UTC),  # newest first
+        )
+        for n, firm in enumerate(FIRMS[:7])
+    ]
+    items += [
+        item(
+            30 + n,
+            f"{firm} raises a seed round",
+            tags=tags((), (f"Q{chr(65 + n)}", f"Country {chr(65 + n)}")),
+        )
+        for n, firm in enumerate(FIRMS)
+    ]
+    return compose(items, (), WINDOW, Filters(), WINDOW.end, names={"HK": "Hong Kong"})
+
+
+@pytest.mark.parametrize("renderer", ["text", "markdown", "html", "rich"])
+def test_every_format_lists_other_stories_by_region(renderer: str) -> None:
+    out = rendered_as(renderer, crowded())
+
+    assert "Also from Hong Kong" in out and "Alder opens a Hong Kong trading desk" in out
+    assert "and 2 more" in out  # seven others, five listed
+    assert "Fir opens a Hong Kong trading desk" not in out
+    assert "Other news by region" in out or "OTHER NEWS BY REGION" in out
+    assert "Alder raises a seed round" in out  # a country with other news only
+    # Past the first ten, such countries are named with their count, their stories not listed.
+    assert "More regions: Country K (1), Country L (1)" in out
+    assert "Kapok raises a seed round" not in out
+    assert out.index("Also from Hong Kong") < out.index("Alder raises a seed round")
+
+
+@pytest.mark.parametrize("renderer", ["text", "rich", "markdown", "html"])
+def test_hostile_text_in_other_stories_stays_inert(renderer: str) -> None:
+    # Region names come from the gazetteer or the feeds file; every format still cleans them.
+    hostile = item(9, HOSTILE, summary=HOSTILE, tags=tags((), ("HK-KKC", HOSTILE)))
+    lonely = item(10, HOSTILE, summary=HOSTILE, feed=HOSTILE, tags=tags((), ("JP", HOSTILE)))
+    policy = item(11, "Hong Kong licenses exchanges", tags=tags(("regulation",), ("HK", "Hong Kong")))
+    digest = compose([hostile, lonely, policy], (), WINDOW, Filters(), WINDOW.end)
+    assert digest.sections[0].others and digest.other_regions
+
+    out = rendered_as(renderer, digest)
+
+    shown = "\\[bold red\\]Markup\\[/\\]" if renderer == "markdown" else "[bold red]Markup[/]"
+    assert shown in out
+    if renderer in ("html", "markdown"):
+        assert "<script" not in out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+
+
+def test_a_region_named_like_markdown_cannot_make_headings_or_lists() -> None:
+    names = ["# heading?", "1. a list?", "- a list?", "[link](https://evil.example)"]
+    items = [
+        item(n, f"{firm} opens an office", feed=f"F{n}", tags=tags((), (f"Q{chr(65 + n)}-X", name)))
+        for n, (firm, name) in enumerate(zip(FIRMS, names, strict=False))
+    ]
+    rendered = markdown_render.render(compose(items, (), WINDOW, Filters(), WINDOW.end))
+
+    tokens = MarkdownIt("commonmark").parse(rendered)
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2", "h3", "h3", "h3", "h3"]
+    assert not [t for t in tokens if t.type in ("ordered_list_open", "html_block", "html_inline")]
+    links = [
+        t.attrGet("href")
+        for t in tokens
+        if t.type == "inline"
+        for t in t.children or []
+        if t.type == "link_open"
+    ]
+    assert "https://evil.example" not in links
+
+
+def test_bar_labels_line_up_by_display_width_with_chinese_names() -> None:
+    names = {"CN-GS-lanzhou": "七里河区兰州市甘肃省中华人民共和国新区", "SG": "Singapore", "HK": "香港"}
+    items = [
+        item(n, f"{firm} rules", feed=f"F{n}", tags=tags(("regulation",), (code, names[code])))
+        for n, (firm, code) in enumerate(zip(FIRMS, ["CN-GS-lanzhou", "SG", "HK"], strict=False))
+    ]
+    names |= {"CN": "中华人民共和国甘肃省兰州市七里河区新区管委会"}
+    rendered = text_render.render(compose(items, (), WINDOW, Filters(), WINDOW.end, names=names))
+
+    bars = rendered.split("POLICY STORIES BY REGION\n")[1].split("\n\n")[0].splitlines()[1:]
+    assert len(bars) == 3
+    assert len({columns(line.split("#")[0]) for line in bars}) == 1  # every bar starts in one column
+    assert any("…" in line for line in bars)
+
+
+def test_fit_pads_or_cuts_to_display_columns() -> None:
+    assert fit("Singapore", 12) == "Singapore   "
+    assert fit("香港", 6) == "香港  "
+    assert fit("七里河区", 6) == "七里… " and columns(fit("七里河区", 6)) == 6
+    assert fit("Lanzhou New Area", 8) == "Lanzhou…"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from digest.models import Digest, FeedResult, Story, Trend
+from digest.models import Digest, FeedResult, Section, Story, Trend
 from digest.plaintext import one_line, plural, shorten
 
 TITLE_CHARS = 200
+PLACE_CHARS = 60
 ARROWS = {"up": "▲", "down": "▼", "same": "="}
 
 
@@ -42,6 +43,42 @@ def byline(story: Story) -> str:
     parts = [one_line(item.feed or item.site_name or ""), day(item.published)]
     line = " · ".join(part for part in parts if part)
     return line + (f" · also: {', '.join(one_line(name) for name in story.also)}" if story.also else "")
+
+
+def region_label(section: Section) -> str:
+    """ "China (CN)"; the section of policy stories that name no region has no code."""
+    name = one_line(section.name)
+    return f"{name} ({one_line(section.code)})" if section.code else name
+
+
+def story_count(count: int) -> str:
+    return _count(count, "story", "stories")
+
+
+def also_from(section: Section) -> str:
+    """The heading of a region's other stories, under its policy ones."""
+    return f"Also from {one_line(section.name)}"
+
+
+def other_line(story: Story) -> str:
+    """One line for a story in a short list: "Shenzhen: Exchange opens an office (Asia Ledger)"."""
+    return f"{place_of(story)}{title(story)} ({one_line(story.item.feed)})"
+
+
+def place_of(story: Story) -> str:
+    """ "Shenzhen: ", the place inside its region a listed story happened in, or "" ."""
+    return f"{shorten(one_line(story.place), PLACE_CHARS)}: " if story.place else ""
+
+
+def more(count: int) -> str:
+    return f"and {count:,} more"
+
+
+def named_regions(regions: tuple[Section, ...]) -> str:
+    """The regions with other news whose stories are not listed, in one line with their counts;
+    "" when every region's stories are."""
+    unlisted = [f"{one_line(r.name)} ({r.more_others:,})" for r in regions if not r.others]
+    return f"More regions: {', '.join(unlisted)}" if unlisted else ""
 
 
 def topics(story: Story) -> str:

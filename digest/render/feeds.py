@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from digest.models import FeedHealth, StoreStats
-from digest.plaintext import one_line
+from digest.plaintext import one_line, table
 
 COLUMNS = ("feed", "last attempt", "last success", "status", "failures", "stored", "in window")
 
@@ -33,12 +33,7 @@ def rows(feeds: Sequence[FeedHealth]) -> list[tuple[str, ...]]:
 
 def text(feeds: Sequence[FeedHealth]) -> str:
     """Aligned columns, one feed a line; the error, if any, on the next line."""
-    table = [COLUMNS, *rows(feeds)]
-    widths = [max(len(row[column]) for row in table) for column in range(len(COLUMNS))]
-    lines = []
-    for row in table:
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines) + "\n"
+    return "\n".join(table([COLUMNS, *rows(feeds)])) + "\n"
 
 
 def rich(feeds: Sequence[FeedHealth]) -> Table:

@@ -10,7 +10,7 @@ import jinja2
 
 from digest.models import Digest
 from digest.plaintext import one_line, shorten
-from digest.render.common import attention, day, period
+from digest.render.common import PLACE_CHARS, attention, day, named_regions, period
 
 TITLE_CHARS = 200
 BAR_PX = 300  # the busiest region's bar; the others scale to it
@@ -48,6 +48,7 @@ def render(digest: Digest) -> str:
         busiest=max(days, key=lambda column: column.count, default=None),
         total=sum(column.count for column in days),
         attention=[(one_line(feed.name), attention(feed)) for feed in digest.attention],
+        unlisted=named_regions(digest.other_regions),
         arrows=_ARROWS,
     )
 
@@ -63,12 +64,16 @@ def _environment() -> jinja2.Environment:
     )
     # Feed text reaches the template only through these filters, so it is always one clean
     # line (no control or bidi characters) before autoescaping makes it inert.
-    environment.filters.update(line=one_line, headline=_headline, web_url=_web_url, day=day)
+    environment.filters.update(line=one_line, headline=_headline, place=_place, web_url=_web_url, day=day)
     return environment
 
 
 def _headline(title: str) -> str:
     return shorten(one_line(title), TITLE_CHARS)
+
+
+def _place(name: str) -> str:
+    return shorten(one_line(name), PLACE_CHARS)
 
 
 def _web_url(url: str) -> str | None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from digest.models import Issue
+from digest.plaintext import table
 
 COLUMNS = ("issue", "sent", "period", "items", "format")
 
@@ -14,13 +15,7 @@ COLUMNS = ("issue", "sent", "period", "items", "format")
 def text(issues: Sequence[Issue]) -> str:
     if not issues:
         return "No issues yet: `digest show --new-only` or `digest fetch --new-only` sends the first.\n"
-    table = [COLUMNS, *(_row(issue) for issue in issues)]
-    widths = [max(len(row[column]) for row in table) for column in range(len(COLUMNS))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in table
-    ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(table([COLUMNS, *(_row(issue) for issue in issues)])) + "\n"
 
 
 def as_json(issues: Sequence[Issue]) -> str:

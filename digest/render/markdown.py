@@ -8,11 +8,16 @@ from digest.models import Digest, Section, Story
 from digest.plaintext import one_line
 from digest.render.common import (
     ATTENTION,
+    also_from,
     at_a_glance,
     attention,
     byline,
     is_web_link,
+    more,
+    named_regions,
     period,
+    place_of,
+    region_label,
     title,
     topics,
     trend,
@@ -46,10 +51,14 @@ def render(digest: Digest) -> str:
         lines += [""]
     for section in digest.sections:
         lines += _section(section, level=2)
+    if digest.other_regions:
+        lines += ["## Other news by region", ""]
+        for region in (region for region in digest.other_regions if region.others):
+            lines += [f"### {_escape(region_label(region))}", "", *_listed(region)]
+        if rest := named_regions(digest.other_regions):
+            lines += [_escape(rest), ""]
     if digest.other:
-        lines += ["## Other headlines", ""]
-        lines += [f"- {_link(story)} ({_escape(one_line(story.item.feed))})" for story in digest.other]
-        lines += [""]
+        lines += ["## Other headlines", "", *_listed(Section("", "", (), others=digest.other))]
     if digest.attention:
         lines += [f"## {ATTENTION}", ""]
         lines += [f"- {_escape(one_line(f.name))}: {_escape(attention(f))}" for f in digest.attention]
@@ -57,13 +66,25 @@ def render(digest: Digest) -> str:
 
 
 def _section(section: Section, level: int) -> list[str]:
-    label = f"{one_line(section.name)} ({section.code})" if section.code else one_line(section.name)
-    lines = [f"{'#' * level} {_escape(label)}", ""]
+    lines = [f"{'#' * level} {_escape(region_label(section))}", ""]
     for story in section.stories:
         lines += _story(story)
     for place in section.places:
         lines += _section(place, level + 1)
+    if section.others:
+        # A heading beside the places', so the list is the region's, not its last place's.
+        lines += [f"{'#' * (level + 1)} {_escape(also_from(section))}", "", *_listed(section)]
     return lines
+
+
+def _listed(section: Section) -> list[str]:
+    """A short list of other stories: "place: headline (outlet)", then how many were left out."""
+    lines = [
+        f"- {_escape(place_of(story)) + ' ' if story.place else ''}{_link(story)}"
+        f" ({_escape(one_line(story.item.feed))})"
+        for story in section.others
+    ]
+    return [*lines, "", *([_escape(more(section.more_others)), ""] if section.more_others else [])]
 
 
 def _story(story: Story) -> list[str]:

@@ -15,12 +15,17 @@ from digest.models import Digest, Section, Story
 from digest.plaintext import one_line
 from digest.render.common import (
     ATTENTION,
+    also_from,
     at_a_glance,
     attention,
     buckets,
     byline,
     is_web_link,
+    more,
+    named_regions,
     period,
+    place_of,
+    region_label,
     title,
     trend,
 )
@@ -43,12 +48,16 @@ def render(digest: Digest) -> RenderableType:
         parts.append(Text.assemble(("Trends: ", "bold"), trends))
     for section in digest.sections:
         parts += _section(section)
+    if digest.other_regions:
+        parts.append(Rule(Text("Other news by region", style="bold"), align="left"))
+        for region in (region for region in digest.other_regions if region.others):
+            heading = Text.assemble((region_label(region), "bold"), (f"  {region.other_count}", "dim"))
+            parts += [heading, *_listed(region.others, region.more_others, indent=2)]
+        if rest := named_regions(digest.other_regions):
+            parts.append(Text(rest, style="dim"))
     if digest.other:
         parts.append(Rule(Text("Other headlines", style="bold"), align="left"))
-        for story in digest.other:
-            parts.append(
-                Text.assemble("• ", _title(story, bold=False), (f"  {one_line(story.item.feed)}", "dim"))
-            )
+        parts += _listed(digest.other)
     if digest.attention:
         parts.append(Rule(Text(ATTENTION, style="bold"), align="left"))
     parts += [Text(f"{one_line(feed.name)}: {attention(feed)}", style="yellow") for feed in digest.attention]
@@ -79,8 +88,7 @@ def _charts(digest: Digest) -> RenderableType:
 
 
 def _section(section: Section, depth: int = 0) -> list[RenderableType]:
-    label = f"{one_line(section.name)} ({section.code})" if section.code else one_line(section.name)
-    heading = Text.assemble((label, "bold"), (f"  {section.count}", "dim"))
+    heading = Text.assemble((region_label(section), "bold"), (f"  {section.count}", "dim"))
     parts: list[RenderableType] = [
         Rule(heading, align="left") if depth == 0 else Text.assemble("  ", heading)
     ]
@@ -89,7 +97,23 @@ def _section(section: Section, depth: int = 0) -> list[RenderableType]:
         parts.append(Padding(_story(story), (0, 0, 0, 2 * (depth + 1))))
     for place in section.places:
         parts += _section(place, depth + 1)
+    if section.others:
+        also = Text.assemble((also_from(section), "bold"), (f"  {section.other_count}", "dim"))
+        parts += [Text.assemble("  ", also), *_listed(section.others, section.more_others, indent=4)]
     return parts
+
+
+def _listed(stories: tuple[Story, ...], left_out: int = 0, indent: int = 0) -> list[RenderableType]:
+    """A short list of other stories, one line each, then how many were left out."""
+    lines: list[RenderableType] = []
+    for story in stories:
+        line = Text.assemble(
+            "• ", place_of(story), _title(story, bold=False), (f"  {one_line(story.item.feed)}", "dim")
+        )
+        lines.append(Padding(line, (0, 0, 0, indent)))
+    if left_out:
+        lines.append(Padding(Text(more(left_out), style="dim"), (0, 0, 0, indent + 2)))
+    return lines
 
 
 def _story(story: Story) -> RenderableType:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from digest.models import Digest, Section, Story
-from digest.plaintext import columns, one_line, wrap
+from digest.plaintext import columns, fit, one_line, wrap
 from digest.render.common import (
     ATTENTION,
+    also_from,
     at_a_glance,
     attention,
     buckets,
     byline,
     is_web_link,
+    more,
+    named_regions,
+    other_line,
     period,
+    region_label,
+    story_count,
     title,
     topics,
     trend,
@@ -36,13 +42,11 @@ def render(digest: Digest) -> str:
         lines += [*_wrap("Topics: " + "; ".join(trend(t) for t in digest.topic_trends), "  "), ""]
     for section in digest.sections:
         lines += _section(section)
+    if digest.other_regions:
+        lines += _other_regions(digest.other_regions)
     if digest.other:
-        lines += _heading("Other headlines")
-        for story in digest.other:
-            first, *rest = _wrap(f"{title(story)} ({one_line(story.item.feed)})", "    ")
-            lines += ["  - " + first.lstrip(), *rest, *_link(story, "    ")]
-        lines += [""]
-    if not digest.sections and not digest.other:
+        lines += [*_heading("Other headlines"), *_others(digest.other), ""]
+    if not digest.sections and not digest.other and not digest.other_regions:
         lines += ["No stories in this window.", ""]
     if digest.attention:
         lines += _heading(ATTENTION)
@@ -52,16 +56,43 @@ def render(digest: Digest) -> str:
 
 
 def _section(section: Section, depth: int = 0) -> list[str]:
-    label = f"{one_line(section.name)} ({section.code})" if section.code else one_line(section.name)
-    stories = f"{section.count} {'story' if section.count == 1 else 'stories'}"
+    label, stories = region_label(section), story_count(section.count)
     if depth == 0:
-        lines = ["=" * WIDTH, f"{label.upper()} · {stories}", "=" * WIDTH]
+        lines = ["=" * WIDTH, *_wrap(f"{label.upper()} · {stories}"), "=" * WIDTH]
     else:
-        lines = [f"-- {label} · {stories}", ""]
+        lines = [*_wrap(f"-- {label} · {stories}"), ""]
     for story in section.stories:
         lines += _story(story)
     for place in section.places:
         lines += _section(place, depth + 1)
+    if section.others:
+        lines += _wrap(f"-- {also_from(section)} · {story_count(section.other_count)}")
+        lines += [*_listed(section), ""]
+    return lines
+
+
+def _other_regions(regions: tuple[Section, ...]) -> list[str]:
+    """Regions with other news only: a short list each, then the rest named in one line."""
+    lines = _heading("Other news by region")
+    for region in (region for region in regions if region.others):
+        lines += _wrap(f"-- {region_label(region)} · {story_count(region.other_count)}")
+        lines += [*_listed(region), ""]
+    if rest := named_regions(regions):
+        lines += [*_wrap(rest), ""]
+    return lines
+
+
+def _listed(section: Section) -> list[str]:
+    lines = _others(section.others)
+    return [*lines, "  " + more(section.more_others)] if section.more_others else lines
+
+
+def _others(stories: tuple[Story, ...]) -> list[str]:
+    """One entry a story: its headline and outlet, and its link below."""
+    lines = []
+    for story in stories:
+        first, *rest = _wrap(other_line(story), "    ")
+        lines += ["  - " + first.lstrip(), *rest, *_link(story, "    ")]
     return lines
 
 
@@ -85,9 +116,8 @@ def _bars(digest: Digest) -> list[str]:
     most = max(count for _, count in rows)
     lines = []
     for name, count in rows:
-        label = name if columns(name) <= label_width else name[: label_width - 1] + "…"
         bar = "#" * max(1, round(BAR * count / most))
-        lines.append(f"  {label}{' ' * (label_width - columns(label))}  {bar} {count}")
+        lines.append(f"  {fit(name, label_width)}  {bar} {count}")
     return lines
 
 
