@@ -123,7 +123,7 @@ def score(items: Iterable[Labelled], tagger: Tagger) -> Report:
     report = Report()
     for item in items:
         tags = tagger.tag(item.title, item.summary, as_extracted(item))
-        _count(report, item, tags)
+        count(report, item, tags)
     return report
 
 
@@ -138,7 +138,7 @@ def as_extracted(item: Labelled) -> str:
     return "\n".join(paragraphs)
 
 
-def _count(report: Report, item: Labelled, tags: Tags) -> None:
+def count(report: Report, item: Labelled, tags: Tags) -> None:
     report.items += 1
     predicted = {region.code for region in tags.regions}
     report.policy.add(["policy"] if item.policy else [], ["policy"] if tags.policy else [])
