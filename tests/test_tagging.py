@@ -384,3 +384,27 @@ def test_a_counterpartys_seat_is_not_the_storys_region(tagger: Tagger) -> None:
         "The Central Bank of Ireland granted the licence after an eighteen-month review.",
     )
     assert regions(licence) == ["IE"]
+
+
+def test_a_hong_kong_papers_bare_regulator_is_hong_kongs(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "證監會就穩定幣發行人發牌制度展開諮詢",
+        "本港持牌虛擬資產交易平台須於明年三月前提交合規計劃，諮詢期為兩個月。",
+    )
+    assert tags.policy
+    assert regions(tags) == ["HK"]
+
+
+def test_a_taiwan_papers_central_bank_is_taiwans(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "央行研議數位新台幣零售試辦　立委要求說明隱私保護",
+        "央行總裁在立法院備詢時表示，數位新台幣試辦將先限定小額支付。",
+    )
+    assert regions(tags) == ["TW"]
+
+
+def test_simplified_chinese_bare_bodies_stay_the_mainlands(tagger: Tagger) -> None:
+    tags = tag(tagger, "证监会发布虚拟货币相关风险提示", "证监会提醒投资者警惕境外平台的非法推介活动。")
+    assert regions(tags) == ["CN"]

@@ -37,7 +37,8 @@ _CLOCK_AFTER = re.compile(
     r"\s+(?:time|trading|session|hours|morning|afternoon|evening|close|open|markets? hours)\b"
     r"|(?:时间|时段|早盘|午盘|尾盘|盘中|交易时段)"
 )
-_POSSESSIVE_GAP = re.compile(r"(?:['’]s?)?\s+")
+# "The Philippines' SEC", "Nigeria SEC", 美国政府: a body right after a place is that place's.
+_POSSESSIVE_GAP = re.compile(r"(?:['’]s?)?\s+|的?")
 _STATE_NEAR = re.compile(r"^\s*(?:state|State)\b|\bstate of\s*$", re.I)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from digest.models import Evidence
 from digest.tagging import evidence as quotes
 from digest.tagging import namesakes
+from digest.tagging.home import HOME
 from digest.tagging.mentions import Mention, Role
 from digest.tagging.weights import (
     ACTOR_BONUS,
@@ -21,6 +22,7 @@ from digest.tagging.weights import (
     WEIGHT,
 )
 
+HOME_BIAS = 1.0  # a home settles a tie between namesakes; any place the story names outweighs it
 # In a policy story, how much a mention of each role counts; a company's seat not at all.
 POLICY_ROLE = {Role.ACTOR: 1.0 + ACTOR_BONUS, Role.POLICY: 1.0, Role.SUBJECT: PASSING, Role.BASE: PASSING}
 
@@ -40,11 +42,18 @@ class RegionChoice:
     evidence: tuple[Evidence, ...] = ()
 
 
-def choose(mentions: list[Mention], *, subnational: bool, policy: bool) -> RegionChoice:
+def choose(
+    mentions: list[Mention], *, subnational: bool, policy: bool, home: str | None = None
+) -> RegionChoice:
+    """`home`: where a traditional-Chinese story is written from (see `home`), if known."""
+    mentions = _at_home(mentions, home)
     for mention in mentions:
         mention.score = _score(mention, policy=policy)
-    # Every place weighs in on which of two namesakes is meant: "the SEC" of a Bangkok firm.
+    # Every place weighs in on which of two namesakes is meant: "the SEC" of a Bangkok firm;
+    # and a Hong Kong paper's bare 證監會 is Hong Kong's.
     context = namesakes.country_context([m for m in mentions if m.score > 0])
+    if home:
+        context[home] = context.get(home, 0.0) + HOME_BIAS
     if not policy:
         mentions = _where_it_happens(mentions)
     mentions = [m for m in mentions if m.score > 0]
@@ -73,6 +82,17 @@ def choose(mentions: list[Mention], *, subnational: bool, policy: bool) -> Regio
     tied = len(kept) > 1 and scores[kept[0]] == scores[kept[1]]
     found = tuple(e for code in kept for e in quotes.best(evidence[code]))
     return RegionChoice(tuple(kept), None if tied else kept[0], found)
+
+
+def _at_home(mentions: list[Mention], home: str | None) -> list[Mention]:
+    """A home word ("the police", 本港) is the story's home, or nothing when it has none."""
+    kept = []
+    for mention in mentions:
+        if HOME in mention.codes:
+            mention.codes = (home,) if home else tuple(c for c in mention.codes if c != HOME)
+        if mention.codes:
+            kept.append(mention)
+    return kept
 
 
 def _where_it_happens(mentions: list[Mention]) -> list[Mention]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from digest.models import Evidence, Region, Tags, Vocabulary
 from digest.tagging import evidence as quotes
-from digest.tagging import gazetteer, regions, taxonomy
+from digest.tagging import gazetteer, home, regions, taxonomy
 from digest.tagging.gazetteer import Gazetteer
 from digest.tagging.matcher import Matcher
 from digest.tagging.reading import Reading, read, topics
 from digest.tagging.sentences import sentences
 from digest.tagging.weights import POLICY_MIN, POLICY_MIN_SHORT
+
+HOME_TEXT = 3000  # the opening of a body says where a story is written from as well as all of it
 
 
 class Tagger:
@@ -18,7 +20,9 @@ class Tagger:
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
         vocabulary = vocabulary or Vocabulary()
         self.gazetteer: Gazetteer = gazetteer.build(vocabulary.regions)
-        self.matcher = Matcher([*self.gazetteer.patterns, *taxonomy.build(vocabulary.topic_phrases)])
+        self.matcher = Matcher(
+            [*self.gazetteer.patterns, *home.patterns(), *taxonomy.build(vocabulary.topic_phrases)]
+        )
         self.verbs = taxonomy.acting_verbs()
 
     def tag(self, title: str, summary: str, body: str) -> Tags:
@@ -28,7 +32,12 @@ class Tagger:
         score = reading.policy_score * reading.damping
         policy = score >= (POLICY_MIN if body.strip() else POLICY_MIN_SHORT)
         chosen = topics(reading) if policy else ()
-        where = regions.choose(reading.mentions, subnational=reading.subnational, policy=policy)
+        where = regions.choose(
+            reading.mentions,
+            subnational=reading.subnational,
+            policy=policy,
+            home=home.home_of(f"{title}\n{summary}\n{body[:HOME_TEXT]}"),
+        )
         evidence = [
             e
             for topic in chosen
