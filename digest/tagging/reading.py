@@ -23,10 +23,12 @@ from digest.tagging.taxonomy import (
 from digest.tagging.weights import (
     OTHER_STORY_ALWAYS_DAMPING,
     OTHER_STORY_DAMPING,
+    SILENT_HEAD,
     STRONG_PHRASE,
     TOPIC_MIN,
     TOPIC_SHARE,
     WEAK_PHRASE,
+    WEIGHT,
 )
 
 
@@ -39,6 +41,7 @@ class Reading:
         default_factory=lambda: defaultdict(list)
     )
     policy_score: float = 0.0
+    head_speaks: bool = False  # the headline, summary or opening paragraph reads as policy
     subnational: bool = False  # the story speaks of a state senate, a county ...: a US-style state
     damping: float = 1.0  # less when the headline or summary reads like market, company or people news
     mentions: list[Mention] = field(default_factory=list)
@@ -121,6 +124,12 @@ def read(sentence: Sentence, reading: Reading, verbs: frozenset[str]) -> None:
             topical = value if phrase.strong else value * phrase.scale
             reading.topic_scores[phrase.topic] += topical * weight
             reading.topic_evidence[phrase.topic].append((value * weight, hit.surface, sentence))
+    if sentence.weight > WEIGHT["body"]:  # the headline, the summary or the opening paragraph
+        reading.head_speaks |= strongest > 0
+    elif not reading.head_speaks:
+        # A story whose opening says nothing of government is not about it: policy words
+        # further down are background, or the page's related-story lists.
+        strongest *= SILENT_HEAD
     reading.policy_score += strongest * weight
     reading.mentions += place_mentions(sentence, signals.acting, signals.municipal, strongest)
 
