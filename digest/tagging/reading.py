@@ -7,8 +7,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from digest.tagging.gazetteer import Body
-from digest.tagging.matcher import Hit
+from digest.tagging.gazetteer import Body, Capital, Place
+from digest.tagging.matcher import Hit, fold
 from digest.tagging.mentions import Mention, place_acts, place_mentions
 from digest.tagging.sentences import Sentence
 from digest.tagging.taxonomy import (
@@ -19,6 +19,7 @@ from digest.tagging.taxonomy import (
     Anchor,
     OtherStory,
     TopicPhrase,
+    chinese_acting,
 )
 from digest.tagging.weights import (
     OTHER_STORY_ALWAYS_DAMPING,
@@ -99,9 +100,20 @@ def _note_entity(signals: _Signals, hit: Hit, sentence: Sentence, verbs: frozens
         signals.has_actor = True
         if institution["legislature"]:
             signals.anchors.add("legislature")
-    if place_acts(hit, sentence, verbs):
+    if place_acts(hit, sentence, verbs) or _acts_in_chinese(hit, sentence):
         signals.acting.append(hit)
         signals.has_actor = True
+
+
+def _acts_in_chinese(hit: Hit, sentence: Sentence) -> bool:
+    """ "榆林市开展排查": a Chinese place's name followed by a governing verb is its government."""
+    if not ("\u4e00" <= hit.surface[:1] <= "\u9fff"):
+        return False
+    if not any(isinstance(meaning, Place | Capital) for meaning in hit.meanings):
+        return False
+    if fold(sentence.zone_text[max(0, hit.start - 1) : hit.start]) in _WHERE_BEFORE:
+        return False  # "在杭州推出": launched in Hangzhou, by someone else
+    return chinese_acting().match(fold(sentence.zone_text[hit.end : hit.end + 10])) is not None
 
 
 def read(sentence: Sentence, reading: Reading, verbs: frozenset[str]) -> None:
@@ -133,6 +145,8 @@ def read(sentence: Sentence, reading: Reading, verbs: frozenset[str]) -> None:
     reading.policy_score += strongest * weight
     reading.mentions += place_mentions(sentence, signals.acting, signals.municipal, strongest)
 
+
+_WHERE_BEFORE = frozenset("在于到赴从自")
 
 # A place named with its own institution ("Georgia Senate", "Texas governor") is one name to
 # the gazetteer; the institution in it is still an actor, and a legislature an anchor.
