@@ -110,3 +110,88 @@ def test_a_traditional_chinese_licensing_story_is_regulation(tagger: Tagger) -> 
         "證監會表示，兩家平台已符合託管及反洗錢規定，持牌平台須定期提交審計報告。",
     )
     assert tags.topics[:1] == ("regulation",)
+
+
+def test_a_district_clean_up_of_mining_is_enforcement(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "某市某区开展虚拟货币“挖矿”专项整治",
+        "区发展改革局会同供电部门逐户排查数据机房，已关停三处“挖矿”点，并将线索移交公安机关。",
+    )
+    assert tags.topics[:1] == ("enforcement",)
+
+
+def test_a_chinese_district_acting_is_its_government(tagger: Tagger) -> None:
+    tags = tag(tagger, "兰州市开展虚拟货币挖矿清理整治", "")
+    assert tags.policy
+
+
+def test_a_product_launched_in_a_city_is_not_the_city_acting(tagger: Tagger) -> None:
+    tags = tag(tagger, "一款钱包应用在杭州推出", "该应用支持多种代币，首月用户突破十万。")
+    assert not tags.policy
+
+
+def test_hong_kong_arrests_in_traditional_chinese_are_enforcement(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "海關拘捕兩男涉以虛擬資產清洗黑錢",
+        "香港海關破獲一個懷疑利用虛擬資產清洗黑錢的集團，拘捕兩名男子，涉案金額約一億港元。",
+    )
+    assert tags.topics[:1] == ("enforcement",)
+
+
+def test_a_taiwan_sandbox_story_is_regulation(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "金管會核准金融監理沙盒實驗　測試穩定幣跨境匯款",
+        "金融監督管理委員會表示，實驗期間業者須遵守洗錢防制及資訊揭露規定。",
+    )
+    assert tags.topics[:1] == ("regulation",)
+
+
+def test_a_tax_bureaus_blockchain_invoices_are_taxation(tagger: Tagger) -> None:
+    tags = tag(tagger, "市税务局推行区块链电子发票", "税务局表示，全市纳税人可在线开具区块链电子发票。")
+    assert tags.topics[:1] == ("taxation",)
+
+
+# -- governments paying, holding and being paid in crypto ---------------------------------------
+
+
+def test_a_city_accepting_crypto_for_taxes_is_public_sector_adoption(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "City to accept cryptocurrency for taxes and fees",
+        "The city treasurer said residents can pay property taxes in bitcoin through a payment "
+        "processor that converts the coins to dollars.",
+    )
+    assert tags.topics[:1] == ("public-sector-adoption",)
+
+
+def test_a_merchant_accepting_bitcoin_is_not_policy(tagger: Tagger) -> None:
+    tags = tag(
+        tagger, "Yacht broker accepts bitcoin for charters", "Clients can now pay deposits in bitcoin."
+    )
+    assert not tags.policy
+
+
+def test_a_state_reserve_is_public_sector_adoption(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "哈萨克斯坦拟将罚没加密资产纳入国家储备",
+        "该国央行表示，将把司法程序中罚没的加密资产转入国家储备统一管理。",
+    )
+    assert "public-sector-adoption" in tags.topics
+
+
+# -- where policy words sit ---------------------------------------------------------------------
+
+
+def test_related_stories_below_a_company_story_do_not_make_it_policy(tagger: Tagger) -> None:
+    body = (
+        "The exchange said the new hot wallet system would go live next month.\n\n"
+        "Its chief executive said customer numbers had doubled this year.\n\n"
+        "Related: Senate passes stablecoin bill | Regulator fines broker over licence breach | "
+        "Tax office targets crypto gains | Central bank widens digital currency pilot"
+    )
+    tags = tag(tagger, "Exchange upgrades its wallet system", "", body)
+    assert not tags.policy

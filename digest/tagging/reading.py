@@ -7,8 +7,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from digest.tagging.gazetteer import Body
-from digest.tagging.matcher import Hit
+from digest.tagging.gazetteer import Body, Capital, Place
+from digest.tagging.matcher import Hit, fold
 from digest.tagging.mentions import Mention, place_acts, place_mentions
 from digest.tagging.sentences import Sentence
 from digest.tagging.taxonomy import (
@@ -19,14 +19,17 @@ from digest.tagging.taxonomy import (
     Anchor,
     OtherStory,
     TopicPhrase,
+    chinese_acting,
 )
 from digest.tagging.weights import (
     OTHER_STORY_ALWAYS_DAMPING,
     OTHER_STORY_DAMPING,
+    SILENT_HEAD,
     STRONG_PHRASE,
     TOPIC_MIN,
     TOPIC_SHARE,
     WEAK_PHRASE,
+    WEIGHT,
 )
 
 
@@ -39,6 +42,7 @@ class Reading:
         default_factory=lambda: defaultdict(list)
     )
     policy_score: float = 0.0
+    head_speaks: bool = False  # the headline, summary or opening paragraph reads as policy
     subnational: bool = False  # the story speaks of a state senate, a county ...: a US-style state
     damping: float = 1.0  # less when the headline or summary reads like market, company or people news
     mentions: list[Mention] = field(default_factory=list)
@@ -96,9 +100,20 @@ def _note_entity(signals: _Signals, hit: Hit, sentence: Sentence, verbs: frozens
         signals.has_actor = True
         if institution["legislature"]:
             signals.anchors.add("legislature")
-    if place_acts(hit, sentence, verbs):
+    if place_acts(hit, sentence, verbs) or _acts_in_chinese(hit, sentence):
         signals.acting.append(hit)
         signals.has_actor = True
+
+
+def _acts_in_chinese(hit: Hit, sentence: Sentence) -> bool:
+    """ "榆林市开展排查": a Chinese place's name followed by a governing verb is its government."""
+    if not ("\u4e00" <= hit.surface[:1] <= "\u9fff"):
+        return False
+    if not any(isinstance(meaning, Place | Capital) for meaning in hit.meanings):
+        return False
+    if fold(sentence.zone_text[max(0, hit.start - 1) : hit.start]) in _WHERE_BEFORE:
+        return False  # "在杭州推出": launched in Hangzhou, by someone else
+    return chinese_acting().match(fold(sentence.zone_text[hit.end : hit.end + 10])) is not None
 
 
 def read(sentence: Sentence, reading: Reading, verbs: frozenset[str]) -> None:
@@ -121,9 +136,17 @@ def read(sentence: Sentence, reading: Reading, verbs: frozenset[str]) -> None:
             topical = value if phrase.strong else value * phrase.scale
             reading.topic_scores[phrase.topic] += topical * weight
             reading.topic_evidence[phrase.topic].append((value * weight, hit.surface, sentence))
+    if sentence.weight > WEIGHT["body"]:  # the headline, the summary or the opening paragraph
+        reading.head_speaks |= strongest > 0
+    elif not reading.head_speaks:
+        # A story whose opening says nothing of government is not about it: policy words
+        # further down are background, or the page's related-story lists.
+        strongest *= SILENT_HEAD
     reading.policy_score += strongest * weight
     reading.mentions += place_mentions(sentence, signals.acting, signals.municipal, strongest)
 
+
+_WHERE_BEFORE = frozenset("在于到赴从自")
 
 # A place named with its own institution ("Georgia Senate", "Texas governor") is one name to
 # the gazetteer; the institution in it is still an actor, and a legislature an anchor.

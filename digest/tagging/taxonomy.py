@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +74,14 @@ def _data() -> dict[str, Any]:
 def acting_verbs() -> frozenset[str]:
     """Verbs that make the place before them its government acting."""
     return frozenset(_data()["acting"]["verbs"])
+
+
+@functools.cache
+def chinese_acting() -> re.Pattern[str]:
+    """What follows a Chinese place's name when it is the government acting: "七里河区开展",
+    "榆林市启动", "张掖甘州区推行" (a district the gazetteer does not know between them)."""
+    verbs = "|".join(sorted(_data()["acting"]["zh_verbs"], key=len, reverse=True))
+    return re.compile(f"(?:[\u4e00-\u9fff]{{0,4}}?(?:新区|自治州|市|区|县|州|省|旗|镇))?(?:{verbs})")
 
 
 def build(extra: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[Pattern]:

@@ -17,6 +17,9 @@ DEMONYM_ALONE = 0.3  # "Chinese tycoon" places a person; "Chinese regulators" pl
 OTHER_STORY_DAMPING = 0.5
 # Opinion, people and DAO stories talk about regulators at length without any acting.
 OTHER_STORY_ALWAYS_DAMPING = 0.25
+# Policy words in the body of a story whose headline, summary and opening said none count
+# this much: they are background, or a related-story list.
+SILENT_HEAD = 0.25
 TOPIC_MIN = 2.0  # a topic's own score needed ...
 TOPIC_SHARE = 0.6  # ... and at least this share of the strongest topic's
 ACTOR_BONUS = 0.5  # a region named as the actor itself ("VARA fined ...") counts more
