@@ -675,19 +675,20 @@ def retag(
         feed_list = _feed_list(feeds, quiet=True)
         path = _stored(db)
         tagger = Tagger(feed_list.vocabulary)
-        count = policy = 0
+        count = policy = regional = 0
         with _run_lock(path, lock_timeout, verbose=verbose), _open_store(path) as store:
             batch: list[tuple[str, Tags]] = []
             for uid, title, summary, text in store.texts():
                 tags = tagger.tag(title, summary, text)
                 batch.append((uid, tags))
-                count, policy = count + 1, policy + tags.policy
+                count, policy, regional = count + 1, policy + tags.policy, regional + bool(tags.regions)
                 if len(batch) >= 500:
                     store.retag(batch)
                     batch = []
             store.retag(batch)
         if not quiet:
-            stderr().print(f"retagged {plural(count, 'item')}: {policy:,} about policy", markup=False)
+            said = f"retagged {plural(count, 'item')}: {policy:,} about policy, {regional:,} with a region"
+            stderr().print(said, markup=False)
 
 
 opml_app = typer.Typer(
