@@ -3,17 +3,22 @@ stories after its policy ones, the filters, every format, `explain` and `retag`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import email
 import email.policy
 import json
+import os
+import pty
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from conftest import WINDOW, invoke, write_feeds
+from conftest import WINDOW, invoke, subprocess_env, write_feeds
 
 from digest.models import Evidence, Item, Region, Sighting, Tags, item_id
 from digest.plaintext import columns
@@ -226,3 +231,25 @@ def test_an_issue_keeps_its_layout_and_one_sent_before_it_still_prints(
     older = show(feeds, env, "--format", "text", "--issue", "1")
 
     assert "Also from" not in older and "SFC licenses" in older and "Bitcoin slips" in older
+
+
+def test_retag_on_a_terminal_draws_its_progress_on_stderr_only(feeds: Path, env: dict[str, str]) -> None:
+    leader, follower = pty.openpty()
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-m", "digest", "retag", "--feeds", str(feeds)],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            env=subprocess_env(env) | {"TERM": "xterm"},
+        ) as process:
+            os.close(follower)
+            stdout, _ = process.communicate(timeout=120)
+        drawn = b""
+        with contextlib.suppress(OSError):  # the terminal reads as closed once the run is gone
+            while chunk := os.read(leader, 65536):
+                drawn += chunk
+    finally:
+        os.close(leader)
+
+    assert process.returncode == 0 and stdout == b""
+    assert "retagged 6 items: " in drawn.decode() and "Traceback" not in drawn.decode()
