@@ -735,6 +735,10 @@ class World:
         for sock in self._sockets:
             sock.close()
 
+    def withdraw(self, outlet: Outlet, story: Story) -> None:
+        """Stop serving a story's page: its link then answers 404, as a dead link does."""
+        self._served[self.outlets.index(outlet)].resources.pop(f"/news/{story.slug}.html", None)
+
     def feeds_file(self, extra: str = "") -> str:
         """A feeds file (TOML) listing every outlet's feed."""
         entries = "".join(

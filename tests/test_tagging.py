@@ -135,11 +135,36 @@ def test_a_shared_acronym_follows_the_story(tagger: Tagger) -> None:
         "Bank of America analysts see bitcoin reaching new highs",
         "Abu Dhabi Commercial Bank reports record earnings",
         "Hong Kong Exchanges and Clearing reports record revenue",
-        "A Dubai-based exchange raised $50 million in a funding round",
     ],
 )
-def test_places_inside_company_news_are_not_policy(tagger: Tagger, title: str) -> None:
+def test_places_inside_company_names_are_neither_policy_nor_regions(tagger: Tagger, title: str) -> None:
     assert tag(tagger, title, "The company said results beat expectations.") == Tags()
+
+
+def test_company_news_is_where_the_company_is_based(tagger: Tagger) -> None:
+    tags = tag(
+        tagger, "A Dubai-based exchange raised $50 million in a funding round", "Results beat forecasts."
+    )
+    assert not tags.policy
+    assert regions(tags) == ["AE-DU"]
+    assert tags.primary_region == "AE-DU"
+
+
+def test_where_the_story_happens_beats_where_the_company_is_based(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Seychelles-registered derivatives exchange opens a Hong Kong office",
+        "The venue hired twenty staff for its new desk in the city.",
+    )
+    assert not tags.policy
+    assert regions(tags) == ["HK"]
+
+
+def test_a_story_with_no_place_has_no_region(tagger: Tagger) -> None:
+    tags = tag(
+        tagger, "Lending protocol drained of $12 million in flash-loan exploit", "Funds moved to a mixer."
+    )
+    assert tags == Tags()
 
 
 def test_a_business_location_is_not_a_policy_region(tagger: Tagger) -> None:
@@ -328,3 +353,34 @@ def test_traditional_chinese_is_tagged_as_its_simplified_form(
     )
     # The evidence quotes the story as written, not its simplified reading.
     assert tags.evidence and all(e.phrase in traditional for e in tags.evidence)
+
+
+def test_a_clock_or_a_market_session_is_not_a_region(tagger: Tagger) -> None:
+    english = tag(
+        tagger, "Bitcoin slips below $88,000", "It changed hands at $87,650 in late New York trading."
+    )
+    chinese = tag(tagger, "比特币跌破九万美元", "北京时间周二凌晨，比特币一度下跌4%。")
+    assert (regions(english), regions(chinese)) == ([], [])
+
+
+def test_a_page_text_is_read_like_its_paragraphs(tagger: Tagger) -> None:
+    """trafilatura gives the headline again and one line break between paragraphs."""
+    title = "Dubai regulator grants operating licence to exchange"
+    lead = (
+        "Dubai's Virtual Assets Regulatory Authority granted a full operating licence to an exchange "
+        "on Monday, after a two-year review of its custody arrangements."
+    )
+    rest = "The exchange said it would hire forty staff.\nIts rivals are still waiting for approval."
+    as_written = tagger.tag(title, "", f"{lead}\n\n{rest}")
+    as_extracted = tagger.tag(title, "", f"{title}\nBy Staff Reporter\n{lead}\n{rest}")
+    assert (as_extracted.topics, as_extracted.regions) == (as_written.topics, as_written.regions)
+    assert regions(as_extracted) == ["AE-DU"]
+
+
+def test_a_counterpartys_seat_is_not_the_storys_region(tagger: Tagger) -> None:
+    licence = tag(
+        tagger,
+        "Ireland's central bank authorises US exchange under MiCA",
+        "The Central Bank of Ireland granted the licence after an eighteen-month review.",
+    )
+    assert regions(licence) == ["IE"]

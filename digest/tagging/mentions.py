@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 from digest.tagging import namesakes
 from digest.tagging.gazetteer import Body, Capital, Demonym, Mask, Place
 from digest.tagging.matcher import Hit
 from digest.tagging.sentences import Sentence
 from digest.tagging.taxonomy import ACTOR
-from digest.tagging.weights import ACTOR_BONUS, DEMONYM_ALONE, PASSING, TITLE_SUBJECT
 
 _BUSINESS_AFTER = re.compile(
     r"(?:-|\s)(?:based|headquartered|listed|registered|incorporated|born|founded|focused|owned|backed"
     r"|linked|controlled)\b"
-    r"|(?:某|一家)?(?:公司|企业|初创|科技公司)"
+    # "a Milan fintech", "the US exchange", "a Singapore bank": the place is a company's seat
+    r"|\s(?:(?:crypto|bitcoin|web3|blockchain|digital[- ]asset|payments?|stablecoin|wallet|mining"
+    r"|software)\s)?"
+    r"(?:exchanges?|fintechs?|start-?ups?|firms?|companies|company|miners?|lenders?|banks?|brokers?"
+    r"|brokerages?|venues?|operators?|issuers?|developers?|asset managers?|fund managers?|investors?"
+    r"|group|groups|house|houses)\b"
+    r"|(?:某|一家)?(?:公司|企业|初创|科技公司|集团|交易所|矿企|基金|银行|投资者|资本)"
 )
 _BUSINESS_BEFORE = re.compile(
     r"(?:\b(?:based|headquartered|incorporated|registered|founded|offices?|listed|relocated|moved)"
@@ -25,40 +31,59 @@ _BUSINESS_BEFORE = re.compile(
 _NEXT_WORD = re.compile(
     r"(?P<possessive>['’]s\b)|\s+(?:has\s+|have\s+|will\s+|to\s+|is\s+set\s+to\s+)?(?P<word>[A-Za-z]+)"
 )
+# "late New York trading", "Beijing time", "北京时间": a clock or a market session, not a place
+# the story is about.
+_CLOCK_AFTER = re.compile(
+    r"\s+(?:time|trading|session|hours|morning|afternoon|evening|close|open|markets? hours)\b"
+    r"|(?:时间|时段|早盘|午盘|尾盘|盘中|交易时段)"
+)
 _POSSESSIVE_GAP = re.compile(r"(?:['’]s?)?\s+")
 _STATE_NEAR = re.compile(r"^\s*(?:state|State)\b|\bstate of\s*$", re.I)
+
+
+class Role(Enum):
+    """How a sentence names a place; the region choice weighs each role."""
+
+    ACTOR = "actor"  # a public body, or a place acting as its government, in a policy sentence
+    POLICY = "policy"  # named in a sentence about policy
+    SUBJECT = "subject"  # named in a sentence with no policy in it
+    BASE = "base"  # a company's seat: "Tokyo-based", "headquartered in Zug"
 
 
 @dataclass
 class Mention:
     codes: tuple[str, ...]  # several while ambiguous
-    score: float
+    role: Role
     surface: str
     sentence: Sentence
     city: str | None = None  # a capital taken for its government, which may yet be the city
+    score: float = 0.0  # set by the region choice, which weighs the roles
+    # "Chinese investors" places people, "Chinese regulators" a policy: a demonym alone weighs less
+    demonym_alone: bool = False
 
 
 def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, strongest: float) -> list[Mention]:
-    """The regions one sentence names, each scored by how the sentence names it."""
+    """The regions one sentence names, each with the role the sentence gives it."""
     mentions: list[Mention] = []
     previous: Hit | None = None
     for hit in sentence.entities:
         codes = _owned(hit, previous, sentence) or _codes(hit, sentence, municipal)
         previous = hit
-        if not codes or not namesakes.plausible(hit, sentence):
+        if not codes or not namesakes.plausible(hit, sentence) or _person(hit, sentence):
             continue
-        if _business_location(hit, sentence) or _person(hit, sentence):
+        if _CLOCK_AFTER.match(sentence.zone_text, hit.end):
             continue
-        if strongest:
-            is_actor = hit in acting or any(type(m) is Body for m in hit.meanings)
-            factor = 1.0 + (ACTOR_BONUS if is_actor else 0.0)
+        if _business_location(hit, sentence):
+            role = Role.BASE
+        elif not strongest:
+            role = Role.SUBJECT
+        elif hit in acting or any(type(m) is Body for m in hit.meanings):
+            role = Role.ACTOR
         else:
-            factor = TITLE_SUBJECT if sentence.where == "title" else PASSING
-        if all(type(m) is Demonym for m in hit.meanings) and not _actor_follows(hit, sentence):
-            factor *= DEMONYM_ALONE
-        mentions.append(
-            Mention(codes, factor * sentence.weight, hit.surface, sentence, _city_if_capital(hit, codes))
-        )
+            role = Role.POLICY
+        alone = all(type(m) is Demonym for m in hit.meanings) and not _actor_follows(hit, sentence)
+        city = _city_if_capital(hit, codes)
+        mentions.append(Mention(codes, role, hit.surface, sentence, city, demonym_alone=alone))
     return mentions
 
 

@@ -3,6 +3,7 @@ a market, a company or a person; and note the places it names."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -10,7 +11,15 @@ from digest.tagging.gazetteer import Body
 from digest.tagging.matcher import Hit
 from digest.tagging.mentions import Mention, place_acts, place_mentions
 from digest.tagging.sentences import Sentence
-from digest.tagging.taxonomy import ACTOR, MUNICIPAL, SUBNATIONAL, OtherStory, TopicPhrase
+from digest.tagging.taxonomy import (
+    ACTOR,
+    MUNICIPAL,
+    POLICY_WORD,
+    SUBNATIONAL,
+    Anchor,
+    OtherStory,
+    TopicPhrase,
+)
 from digest.tagging.weights import (
     OTHER_STORY_ALWAYS_DAMPING,
     OTHER_STORY_DAMPING,
@@ -40,6 +49,8 @@ class _Signals:
     """What one sentence holds: a public actor? which topic phrases? cues about the story?"""
 
     has_actor: bool = False
+    anchors: set[str] = field(default_factory=set)  # kinds of actor: "legislature", "central-bank"
+    policy_word: bool = False
     municipal: bool = False  # the capital named here is the city itself
     subnational: bool = False
     cues: list[OtherStory] = field(default_factory=list)
@@ -51,26 +62,43 @@ def _signals(sentence: Sentence, verbs: frozenset[str]) -> _Signals:
     signals = _Signals()
     for hit in sentence.phrases:
         for meaning in hit.meanings:
-            if meaning is ACTOR:
-                signals.has_actor = True
-            elif meaning is MUNICIPAL:
-                signals.municipal = True
-            elif meaning is SUBNATIONAL:
-                signals.subnational = True
-            elif type(meaning) is TopicPhrase:
-                signals.topic_hits.append((meaning, hit))
-            elif type(meaning) is OtherStory:
-                signals.cues.append(meaning)
+            _note_phrase(signals, meaning, hit)
     for hit in sentence.entities:
-        for meaning in hit.meanings:
-            if type(meaning) is Body:
-                signals.has_actor = True
-                if (implied := _BODY_TOPICS.get(meaning.kind)) is not None:
-                    signals.topic_hits.append((implied, hit))
-        if place_acts(hit, sentence, verbs):
-            signals.acting.append(hit)
-            signals.has_actor = True
+        _note_entity(signals, hit, sentence, verbs)
     return signals
+
+
+def _note_phrase(signals: _Signals, meaning: object, hit: Hit) -> None:
+    if meaning is ACTOR:
+        signals.has_actor = True
+    elif meaning is MUNICIPAL:
+        signals.municipal = True
+    elif meaning is SUBNATIONAL:
+        signals.subnational = True
+    elif meaning is POLICY_WORD:
+        signals.policy_word = True
+    elif type(meaning) is TopicPhrase:
+        signals.topic_hits.append((meaning, hit))
+    elif type(meaning) is Anchor:
+        signals.anchors.add(meaning.kind)
+    elif type(meaning) is OtherStory:
+        signals.cues.append(meaning)
+
+
+def _note_entity(signals: _Signals, hit: Hit, sentence: Sentence, verbs: frozenset[str]) -> None:
+    for meaning in hit.meanings:
+        if type(meaning) is Body:
+            signals.has_actor = True
+            signals.anchors.add(meaning.kind)
+            if (implied := _BODY_TOPICS.get(meaning.kind)) is not None:
+                signals.topic_hits.append((implied, hit))
+    if (institution := _INSTITUTION.search(hit.surface)) is not None:
+        signals.has_actor = True
+        if institution["legislature"]:
+            signals.anchors.add("legislature")
+    if place_acts(hit, sentence, verbs):
+        signals.acting.append(hit)
+        signals.has_actor = True
 
 
 def read(sentence: Sentence, reading: Reading, verbs: frozenset[str]) -> None:
@@ -83,16 +111,31 @@ def read(sentence: Sentence, reading: Reading, verbs: frozenset[str]) -> None:
                 reading.damping = min(reading.damping, OTHER_STORY_ALWAYS_DAMPING)
             elif not signals.has_actor:
                 reading.damping = min(reading.damping, OTHER_STORY_DAMPING)
-    strongest = 0.0
+    strongest = WEAK_PHRASE if signals.policy_word and signals.has_actor else 0.0
     weight = sentence.weight
     for phrase, hit in signals.topic_hits:
-        value = STRONG_PHRASE if phrase.strong else (WEAK_PHRASE if signals.has_actor else 0.0)
+        value = STRONG_PHRASE if phrase.strong else (WEAK_PHRASE if _anchored(phrase, signals) else 0.0)
         if value:
             strongest = max(strongest, value)
-            reading.topic_scores[phrase.topic] += value * phrase.scale * weight
+            # background words weigh less for their topic; a strong phrase is never background
+            topical = value if phrase.strong else value * phrase.scale
+            reading.topic_scores[phrase.topic] += topical * weight
             reading.topic_evidence[phrase.topic].append((value * weight, hit.surface, sentence))
     reading.policy_score += strongest * weight
     reading.mentions += place_mentions(sentence, signals.acting, signals.municipal, strongest)
+
+
+# A place named with its own institution ("Georgia Senate", "Texas governor") is one name to
+# the gazetteer; the institution in it is still an actor, and a legislature an anchor.
+_INSTITUTION = re.compile(
+    r"\b(?:(?P<legislature>Senate|House|House of Representatives|Legislature|Assembly)"
+    r"|[Gg]overnor|Government|Treasurer)$"
+)
+
+
+def _anchored(phrase: TopicPhrase, signals: _Signals) -> bool:
+    """A weak phrase counts beside a public actor, or beside the one kind of actor it needs."""
+    return phrase.needs in signals.anchors if phrase.needs else signals.has_actor
 
 
 # A body's kind says what its actions are about: a tax authority acting is taxation.
@@ -104,7 +147,10 @@ _BODY_TOPICS = {
 
 
 def topics(reading: Reading) -> tuple[str, ...]:
+    """The topics that carry enough of the story; none when only topic-less policy words spoke."""
     scores = reading.topic_scores
+    if not scores:
+        return ()
     best = max(scores.values())
     chosen = [t for t, s in scores.items() if s >= TOPIC_MIN and s >= TOPIC_SHARE * best]
     return tuple(sorted(chosen or [max(scores, key=lambda t: scores[t])], key=lambda t: -scores[t]))

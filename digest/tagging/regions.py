@@ -8,8 +8,21 @@ from dataclasses import dataclass
 from digest.models import Evidence
 from digest.tagging import evidence as quotes
 from digest.tagging import namesakes
-from digest.tagging.mentions import Mention
-from digest.tagging.weights import REGION_MIN, REGION_SHARE
+from digest.tagging.mentions import Mention, Role
+from digest.tagging.weights import (
+    ACTOR_BONUS,
+    DEMONYM_ALONE,
+    OTHER_STORY_BODY,
+    OTHER_STORY_OPENING,
+    PASSING,
+    REGION_MIN,
+    REGION_SHARE,
+    TITLE_SUBJECT,
+    WEIGHT,
+)
+
+# In a policy story, how much a mention of each role counts; a company's seat not at all.
+POLICY_ROLE = {Role.ACTOR: 1.0 + ACTOR_BONUS, Role.POLICY: 1.0, Role.SUBJECT: PASSING, Role.BASE: PASSING}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +40,16 @@ class RegionChoice:
     evidence: tuple[Evidence, ...] = ()
 
 
-def choose(mentions: list[Mention], *, subnational: bool) -> RegionChoice:
+def choose(mentions: list[Mention], *, subnational: bool, policy: bool) -> RegionChoice:
+    for mention in mentions:
+        mention.score = _score(mention, policy=policy)
+    # Every place weighs in on which of two namesakes is meant: "the SEC" of a Bangkok firm.
+    context = namesakes.country_context([m for m in mentions if m.score > 0])
+    if not policy:
+        mentions = _where_it_happens(mentions)
+    mentions = [m for m in mentions if m.score > 0]
     scores: defaultdict[str, float] = defaultdict(float)
     evidence: defaultdict[str, list[tuple[float, Evidence]]] = defaultdict(list)
-    context = namesakes.country_context(mentions)
     # Once a story shows a capital as its own city government ("Beijing's municipal
     # government"), its other mentions ("Beijing unveils ...") are the city too.
     cities = {code for mention in mentions if mention.city is None for code in mention.codes}
@@ -54,6 +73,39 @@ def choose(mentions: list[Mention], *, subnational: bool) -> RegionChoice:
     tied = len(kept) > 1 and scores[kept[0]] == scores[kept[1]]
     found = tuple(e for code in kept for e in quotes.best(evidence[code]))
     return RegionChoice(tuple(kept), None if tied else kept[0], found)
+
+
+def _where_it_happens(mentions: list[Mention]) -> list[Mention]:
+    """Where the story happens beats where its company is based: "a Seychelles-registered
+    venue opens a Hong Kong office" is Hong Kong's news. A seat inside a place the story
+    happens in still says where: "an exchange in Vietnam's Ho Chi Minh City"."""
+    happening = {
+        code for m in mentions if m.role is not Role.BASE and m.score >= REGION_MIN for code in m.codes
+    }
+    if not happening:
+        return mentions
+    return [m for m in mentions if m.role is not Role.BASE or any(_within(c, happening) for c in m.codes)]
+
+
+def _within(code: str, regions: set[str]) -> bool:
+    return any(code == region or code.startswith(region + "-") for region in regions)
+
+
+def _score(mention: Mention, *, policy: bool) -> float:
+    """A policy story is about the places that act or are acted on; any other story about the
+    places its headline, summary and lead name, and only then about its company's seat."""
+    sentence = mention.sentence
+    if policy:
+        factor = POLICY_ROLE[mention.role]
+        if mention.role is Role.SUBJECT and sentence.where == "title":
+            factor = TITLE_SUBJECT
+    elif sentence.weight >= WEIGHT["lead"]:
+        factor = OTHER_STORY_OPENING
+    else:  # later on, a "London-based" firm is a quoted analyst's, not the story's company
+        factor = 0.0 if mention.role is Role.BASE else OTHER_STORY_BODY
+    if mention.demonym_alone:
+        factor *= DEMONYM_ALONE
+    return factor * sentence.weight
 
 
 def _outranks(one: str, other: str, scores: dict[str, float]) -> bool:

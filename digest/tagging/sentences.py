@@ -39,7 +39,7 @@ class Sentence:
 def sentences(matcher: Matcher, title: str, summary: str, body: str) -> Iterator[Sentence]:
     """The sentences of a story that hold a name or a phrase, with what each holds."""
     zones = [("title", title, WEIGHT["title"]), ("summary", summary, WEIGHT["summary"])]
-    lead, _, rest = body.strip().partition("\n\n")
+    lead, rest = _lead(title, body)
     zones += [("body", lead, WEIGHT["lead"]), ("body", rest, WEIGHT["body"])]
     for where, text, weight in zones:
         if not text.strip():
@@ -58,6 +58,27 @@ def sentences(matcher: Matcher, title: str, summary: str, body: str) -> Iterator
             start, end = ends[index - 1] if index else 0, ends[index]
             sentence_entities, sentence_phrases = by_sentence[index]
             yield Sentence(where, weight, sentence_entities, sentence_phrases, text, start, end)
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+LEAD_MIN = 80  # a shorter opening line is a kicker, a byline or a dateline, not the lead
+
+
+def _lead(title: str, body: str) -> tuple[str, str]:
+    """The body's first real paragraph, and the rest. A page's text often opens with its
+    headline again and a byline; paragraphs are split by one line break or more (trafilatura
+    gives one), and what comes before the lead is read as body."""
+    headline = title.strip().casefold()
+    opening: list[str] = []  # kickers and bylines; the headline again is dropped, not read twice
+    for paragraph in _PARAGRAPH.finditer(body):
+        text = paragraph.group().strip()
+        if text.casefold() == headline:
+            continue
+        if len(text) < LEAD_MIN:
+            opening.append(text)
+            continue
+        return text, "\n".join(opening) + "\n" + body[paragraph.end() :]
+    return "", "\n".join(opening)
 
 
 def sentence_ends(text: str) -> list[int]:

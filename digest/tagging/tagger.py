@@ -26,10 +26,9 @@ class Tagger:
         for sentence in sentences(self.matcher, title, summary, body):
             read(sentence, reading, self.verbs)
         score = reading.policy_score * reading.damping
-        if score < (POLICY_MIN if body.strip() else POLICY_MIN_SHORT):
-            return Tags()
-        chosen = topics(reading)
-        where = regions.choose(reading.mentions, subnational=reading.subnational)
+        policy = score >= (POLICY_MIN if body.strip() else POLICY_MIN_SHORT)
+        chosen = topics(reading) if policy else ()
+        where = regions.choose(reading.mentions, subnational=reading.subnational, policy=policy)
         evidence = [
             e
             for topic in chosen

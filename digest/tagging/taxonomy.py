@@ -16,7 +16,24 @@ DATA = Path(__file__).parent / "data"
 class TopicPhrase:
     topic: str
     strong: bool  # counts without a public actor in the sentence
-    scale: float = 1.0  # a topic whose words turn up as background in most policy stories weighs less
+    scale: float = 1.0  # a topic whose weak words turn up as background in most policy stories weighs less
+    # An anchor this weak phrase needs beside it instead of any public actor: a "pilot" is a
+    # CBDC's only next to a central bank, a "bill" is legislation only next to a legislature.
+    needs: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A word for one kind of public actor ("parliament" a legislature, "央行" a central bank),
+    named like the body kinds of bodies.toml so that a body anchors the same phrases."""
+
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyWord:
+    """A word that says a government is acting ("pilot", "试点") but not on which topic: it
+    counts towards policy next to a public actor, and towards no topic."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +61,7 @@ class Subnational:
 ACTOR = Actor()
 MUNICIPAL = Municipal()
 SUBNATIONAL = Subnational()
+POLICY_WORD = PolicyWord()
 
 
 def _data() -> dict[str, Any]:
@@ -65,10 +83,15 @@ def build(extra: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[Pattern]:
     patterns += [_phrase(text, SUBNATIONAL) for text in data["subnational"]["phrases"]]
     patterns += [_phrase(text, OtherStory(True)) for text in data["other_stories"]["always"]]
     patterns += [_phrase(text, OtherStory(False)) for text in data["other_stories"]["unless_actor"]]
+    patterns += [_phrase(text, POLICY_WORD) for text in data["policy_words"]["phrases"]]
+    for kind, phrases in data["anchors"].items():
+        patterns += [_phrase(text, Anchor(kind)) for text in phrases]
     for topic, table in data["topics"].items():
         scale = float(table.get("scale", 1.0))
         patterns += [_phrase(text, TopicPhrase(topic, True, scale)) for text in table["strong"]]
         patterns += [_phrase(text, TopicPhrase(topic, False, scale)) for text in table["weak"]]
+        for kind, phrases in table.get("anchored", {}).items():
+            patterns += [_phrase(text, TopicPhrase(topic, False, scale, needs=kind)) for text in phrases]
     for topic, phrases in extra:
         # A user names a phrase because it matters: it counts on its own.
         patterns += [_phrase(text, TopicPhrase(topic, strong=True)) for text in phrases]

@@ -24,3 +24,7 @@ PASSING = 0.15  # a region in a sentence with no policy in it: a passing mention
 TITLE_SUBJECT = 0.6  # but a region in the headline is the story's subject even so
 REGION_MIN = 1.5  # a region's score needed ...
 REGION_SHARE = 0.5  # ... and at least this share of the strongest region's
+# Any other story happens where its headline, summary and first paragraph say; the rest of
+# the body names places in passing.
+OTHER_STORY_OPENING = 1.0
+OTHER_STORY_BODY = 0.3
