@@ -10,7 +10,7 @@ import math
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum, StrEnum
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     )  # fmt: skip
     from digest.pipeline import Observer
     from digest.store import Store
+    from digest.tagging import Tagger
 
 
 # A feed as `digest feeds` or a digest shows it.
@@ -675,19 +676,47 @@ def retag(
         feed_list = _feed_list(feeds, quiet=True)
         path = _stored(db)
         tagger = Tagger(feed_list.vocabulary)
-        count = policy = 0
-        with _run_lock(path, lock_timeout, verbose=verbose), _open_store(path) as store:
-            batch: list[tuple[str, Tags]] = []
-            for uid, title, summary, text in store.texts():
-                tags = tagger.tag(title, summary, text)
-                batch.append((uid, tags))
-                count, policy = count + 1, policy + tags.policy
-                if len(batch) >= 500:
-                    store.retag(batch)
-                    batch = []
-            store.retag(batch)
+        with (
+            _run_lock(path, lock_timeout, verbose=verbose),
+            _open_store(path) as store,
+            _retag_progress(store.stats().items, quiet=quiet) as advance,
+        ):
+            count, policy, regional = _retag_all(store, tagger, advance)
         if not quiet:
-            stderr().print(f"retagged {plural(count, 'item')}: {policy:,} about policy", markup=False)
+            said = f"retagged {plural(count, 'item')}: {policy:,} about policy, {regional:,} with a region"
+            stderr().print(said, markup=False)
+
+
+RETAG_BATCH = 500  # items a transaction: an interrupted retag keeps what it finished
+
+
+def _retag_all(store: Store, tagger: Tagger, advance: Callable[[int], None]) -> tuple[int, int, int]:
+    """Tag every stored item again; how many, how many about policy, how many with a region."""
+    count = policy = regional = 0
+    batch: list[tuple[str, Tags]] = []
+    for uid, title, summary, text in store.texts():
+        tags = tagger.tag(title, summary, text)
+        batch.append((uid, tags))
+        count, policy, regional = count + 1, policy + tags.policy, regional + bool(tags.regions)
+        if len(batch) >= RETAG_BATCH:
+            store.retag(batch)
+            advance(len(batch))
+            batch = []
+    store.retag(batch)
+    return count, policy, regional
+
+
+@contextlib.contextmanager
+def _retag_progress(items: int, *, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A bar on stderr when it is a terminal (a big store takes a while); else nothing."""
+    if quiet or not stderr().is_terminal:
+        yield lambda done: None
+        return
+    from rich.progress import Progress  # noqa: PLC0415
+
+    with Progress(console=stderr(), transient=True) as progress:
+        task = progress.add_task("re-tagging", total=items)
+        yield functools.partial(progress.advance, task)
 
 
 opml_app = typer.Typer(

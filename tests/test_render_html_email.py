@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 import time
@@ -292,3 +293,33 @@ def test_no_line_of_the_email_is_a_lone_dot(text: str) -> None:
     assert isinstance(parsed, EmailMessage)
     plain, markup = parsed.iter_parts()
     assert plain.get_content() == text and markup.get_content() == html  # type: ignore[attr-defined]
+
+
+def test_a_regions_other_stories_and_the_regions_with_other_news_only() -> None:
+    listed = (
+        story(7, "Shenzhen exchange opens a desk", region="CN-GD-shenzhen", place="Shenzhen"),
+        story(8, HOSTILE_TITLE, url="javascript:alert(2)", place=HOSTILE_TITLE),
+    )
+    china = Section(
+        "CN", "China", (story(1, "China drafts custody rules", region="CN"),), others=listed, more_others=3
+    )
+    japan = Section("JP", "Japan", (), others=(story(9, "Tokyo exchange halts withdrawals", place="Tokyo"),))
+    peru = Section("PE", "Peru", (), more_others=2)
+    digest = dataclasses.replace(sample(), sections=(china,), other_regions=(japan, peru))
+
+    page = html_render.render(digest)
+    document = lxml.html.document_fromstring(page)
+
+    assert [" ".join(h.text_content().split()) for h in document.xpath("//h3")] == [
+        "Also from China",
+        "Japan (JP)",
+    ]
+    assert "Other news by region" in [h.text_content() for h in document.xpath("//h2")]
+    text = " ".join(document.text_content().split())
+    assert "Shenzhen: Shenzhen exchange opens a desk — Policy Wire" in text
+    assert "and 3 more" in text and "More regions: Peru (2)" in text
+    assert "Tokyo: Tokyo exchange halts withdrawals" in text
+    assert document.xpath("//a[@href='https://news.example/7']")
+    assert "<script>" not in page and "javascript:" not in " ".join(
+        a.get("href") for a in document.xpath("//a")
+    )

@@ -150,7 +150,7 @@ def test_retag_applies_new_regions_without_the_network(
     result = invoke(["retag", "--feeds", str(feeds)], env)
 
     assert result.exit_code == 0
-    assert result.stderr == "retagged 1 item: 1 about policy\n"
+    assert result.stderr == "retagged 1 item: 1 about policy, 1 with a region\n"
     [item] = show(feeds, env, "--region", "CN-GD")
     assert item["regions"] == [{"code": "CN-GD-songshanlake", "name": "Songshan Lake"}]
 
