@@ -408,3 +408,18 @@ def test_a_taiwan_papers_central_bank_is_taiwans(tagger: Tagger) -> None:
 def test_simplified_chinese_bare_bodies_stay_the_mainlands(tagger: Tagger) -> None:
     tags = tag(tagger, "证监会发布虚拟货币相关风险提示", "证监会提醒投资者警惕境外平台的非法推介活动。")
     assert regions(tags) == ["CN"]
+
+
+def test_a_deals_other_party_is_not_where_the_story_is(tagger: Tagger) -> None:
+    deal = tag(
+        tagger,
+        "Shenzhen chip maker signs custody deal with a Singapore bank",
+        "The company will supply hardware wallets for the bank's digital asset desk.",
+    )
+    seat_first = tag(
+        tagger,
+        "Singapore-based exchange suspends trading after a $52 million exploit",
+        "The exchange, popular with users in Malaysia and Thailand, said client funds were safe.",
+    )
+    assert regions(deal) == ["CN-GD-shenzhen"]
+    assert seat_first.primary_region == "SG"

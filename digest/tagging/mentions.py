@@ -49,6 +49,7 @@ class Role(Enum):
     POLICY = "policy"  # named in a sentence about policy
     SUBJECT = "subject"  # named in a sentence with no policy in it
     BASE = "base"  # a company's seat: "Tokyo-based", "headquartered in Zug"
+    PARTY = "party"  # another company's seat in the same sentence: "... signs deal with Singapore bank"
 
 
 @dataclass
@@ -75,7 +76,8 @@ def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, stron
         if _CLOCK_AFTER.match(sentence.zone_text, hit.end):
             continue
         if _business_location(hit, sentence):
-            role = Role.BASE
+            # The sentence's first company is its subject; a later one is a buyer or a partner.
+            role = Role.PARTY if any(m.role is Role.BASE for m in mentions) else Role.BASE
         elif not strongest:
             role = Role.SUBJECT
         elif hit in acting or any(type(m) is Body for m in hit.meanings):

@@ -24,7 +24,13 @@ from digest.tagging.weights import (
 
 HOME_BIAS = 1.0  # a home settles a tie between namesakes; any place the story names outweighs it
 # In a policy story, how much a mention of each role counts; a company's seat not at all.
-POLICY_ROLE = {Role.ACTOR: 1.0 + ACTOR_BONUS, Role.POLICY: 1.0, Role.SUBJECT: PASSING, Role.BASE: PASSING}
+POLICY_ROLE = {
+    Role.ACTOR: 1.0 + ACTOR_BONUS,
+    Role.POLICY: 1.0,
+    Role.SUBJECT: PASSING,
+    Role.BASE: PASSING,
+    Role.PARTY: 0.0,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +102,19 @@ def _at_home(mentions: list[Mention], home: str | None) -> list[Mention]:
 
 
 def _where_it_happens(mentions: list[Mention]) -> list[Mention]:
-    """Where the story happens beats where its company is based: "a Seychelles-registered
-    venue opens a Hong Kong office" is Hong Kong's news. A seat inside a place the story
-    happens in still says where: "an exchange in Vietnam's Ho Chi Minh City"."""
+    """Where the story happens beats where its company is based, when said as prominently: "a
+    Seychelles-registered venue opens a Hong Kong office" is Hong Kong's news, "a Singapore-based
+    exchange suspends trading" with users in Malaysia in its first paragraph is Singapore's. A
+    seat inside a place the story happens in still says where: "an exchange in Vietnam's Ho Chi
+    Minh City"."""
+    seat = max((m.score for m in mentions if m.role is Role.BASE), default=0.0)
     happening = {
-        code for m in mentions if m.role is not Role.BASE and m.score >= REGION_MIN for code in m.codes
+        code
+        for m in mentions
+        if m.role is not Role.BASE and m.score >= max(REGION_MIN, seat)
+        for code in m.codes
     }
-    if not happening:
+    if not happening:  # the seat is named more prominently than any place things happen in
         return mentions
     return [m for m in mentions if m.role is not Role.BASE or any(_within(c, happening) for c in m.codes)]
 
@@ -119,6 +131,8 @@ def _score(mention: Mention, *, policy: bool) -> float:
         factor = POLICY_ROLE[mention.role]
         if mention.role is Role.SUBJECT and sentence.where == "title":
             factor = TITLE_SUBJECT
+    elif mention.role is Role.PARTY:
+        factor = 0.0
     elif sentence.weight >= WEIGHT["lead"]:
         factor = OTHER_STORY_OPENING
     else:  # later on, a "London-based" firm is a quoted analyst's, not the story's company
