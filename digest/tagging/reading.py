@@ -26,6 +26,7 @@ from digest.tagging.weights import (
     OTHER_STORY_DAMPING,
     SILENT_HEAD,
     STRONG_PHRASE,
+    TOPIC_BODY,
     TOPIC_MIN,
     TOPIC_SHARE,
     WEAK_PHRASE,
@@ -132,8 +133,11 @@ def read(sentence: Sentence, reading: Reading, verbs: frozenset[str]) -> None:
         value = STRONG_PHRASE if phrase.strong else (WEAK_PHRASE if _anchored(phrase, signals) else 0.0)
         if value:
             strongest = max(strongest, value)
-            # background words weigh less for their topic; a strong phrase is never background
+            # background words weigh less for their topic, a strong phrase is never background;
+            # and the opening says what the story is about better than the body does
             topical = value if phrase.strong else value * phrase.scale
+            if sentence.weight <= WEIGHT["body"]:
+                topical *= TOPIC_BODY
             reading.topic_scores[phrase.topic] += topical * weight
             reading.topic_evidence[phrase.topic].append((value * weight, hit.surface, sentence))
     if sentence.weight > WEIGHT["body"]:  # the headline, the summary or the opening paragraph

@@ -60,10 +60,17 @@ class Subnational:
     """A cue that the story's states are US-style states: "state senate", "county"."""
 
 
+@dataclass(frozen=True, slots=True)
+class Neutral:
+    """Chinese words that hold a shorter phrase but mean something else: 金融资产 holds 融资
+    (a funding round), 资产业务 holds 产业 (industry). Being longer, they hide it."""
+
+
 ACTOR = Actor()
 MUNICIPAL = Municipal()
 SUBNATIONAL = Subnational()
 POLICY_WORD = PolicyWord()
+NEUTRAL = Neutral()
 
 
 def _data() -> dict[str, Any]:
@@ -94,6 +101,7 @@ def build(extra: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[Pattern]:
     patterns += [_phrase(text, OtherStory(True)) for text in data["other_stories"]["always"]]
     patterns += [_phrase(text, OtherStory(False)) for text in data["other_stories"]["unless_actor"]]
     patterns += [_phrase(text, POLICY_WORD) for text in data["policy_words"]["phrases"]]
+    patterns += [_phrase(text, NEUTRAL) for text in data["neutral"]["phrases"]]
     for kind, phrases in data["anchors"].items():
         patterns += [_phrase(text, Anchor(kind)) for text in phrases]
     for topic, table in data["topics"].items():

@@ -20,6 +20,7 @@ OTHER_STORY_ALWAYS_DAMPING = 0.25
 # Policy words in the body of a story whose headline, summary and opening said none count
 # this much: they are background, or a related-story list.
 SILENT_HEAD = 0.25
+TOPIC_BODY = 0.5  # a body sentence's topic words, against the opening's: which topic, not whether
 TOPIC_MIN = 2.0  # a topic's own score needed ...
 TOPIC_SHARE = 0.6  # ... and at least this share of the strongest topic's
 ACTOR_BONUS = 0.5  # a region named as the actor itself ("VARA fined ...") counts more
