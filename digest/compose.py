@@ -291,11 +291,15 @@ def _sections(
 
 
 def _others_by_country(others: list[Story], names: Mapping[str, str]) -> dict[str, list[Story]]:
-    """Non-policy stories by country, each marked with the place inside it, if any."""
+    """Non-policy stories by country, each marked with the place inside it, unless that is
+    the country itself or its headline names the place already ("Dubai's summit draws ...")."""
     by_country: defaultdict[str, list[Story]] = defaultdict(list)
     for story in others:
         code, country = _home(story), _country(story)
-        by_country[country].append(replace(story, place=names.get(code, code) if code != country else ""))
+        place = names.get(code, code) if code != country else ""
+        if place.casefold() in story.item.title.casefold():
+            place = ""
+        by_country[country].append(replace(story, place=place))
     return by_country
 
 

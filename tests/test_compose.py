@@ -213,7 +213,8 @@ def test_a_region_lists_its_other_stories_after_its_policy_ones() -> None:
     items = [
         story(1, "PBoC widens e-CNY pilot", code="CN"),
         story(2, "Beijing sets up a fund", code="CN-BJ"),
-        other(3, "Shenzhen exchange opens a desk", "CN-GD-shenzhen", days_ago=2),
+        other(3, "Exchange opens a trading desk", "CN-GD-shenzhen", days_ago=2),
+        other(7, "Shenzhen's biggest exchange opens a desk", "CN-GD-shenzhen", days_ago=2.5),
         other(4, "Chinese miner ships rigs", "CN", days_ago=3),
         other(5, "Bitcoin slips before expiry"),  # no place: an other headline
     ]
@@ -221,9 +222,10 @@ def test_a_region_lists_its_other_stories_after_its_policy_ones() -> None:
     digest = compose(items, (), WINDOW, Filters(), NOW, names={"CN": "China", "CN-GD-shenzhen": "Shenzhen"})
 
     [china] = digest.sections
-    assert [s.item.id for s in china.others] == ["i3", "i4"]
-    assert [s.place for s in china.others] == ["Shenzhen", ""]  # the place inside the region
-    assert (china.count, china.other_count, china.more_others) == (2, 2, 0)
+    assert [s.item.id for s in china.others] == ["i3", "i7", "i4"]
+    # The place inside the region, unless the headline names it already.
+    assert [s.place for s in china.others] == ["Shenzhen", "", ""]
+    assert (china.count, china.other_count, china.more_others) == (2, 3, 0)
     assert [s.item.id for s in digest.other] == ["i5"]
     assert digest.other_regions == ()
     assert digest.glance.policy == 2 and digest.glance.regions == 1

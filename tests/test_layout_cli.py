@@ -93,7 +93,7 @@ def test_a_region_shows_its_policy_stories_then_its_other_stories(feeds: Path, e
     assert "-- Also from China · 1 story\n  - Beijing: 北京一家区块链企业完成新一轮融资 (链闻)" in china
     # A region with other news only, after the policy regions; a story with no place stays a headline.
     others = out.split("OTHER NEWS BY REGION")[1]
-    assert "-- Japan (JP) · 1 story\n  - Tokyo: Tokyo-based exchange halts withdrawals" in others
+    assert "-- Japan (JP) · 1 story\n  - Tokyo-based exchange halts withdrawals" in others  # names its place
     assert "Bitcoin slips" in others.split("OTHER HEADLINES")[1]
     assert "Bitcoin slips" not in out.split("OTHER HEADLINES")[0]
     # The charts stay about policy: two regions with policy stories, Japan not among them.

@@ -105,7 +105,7 @@ def sample() -> Digest:
         # Other stories with a place: listed under their region's policy stories, or by region.
         item(
             11,
-            "Shenzhen exchange opens a trading desk for institutions",
+            "Exchange opens a trading desk for institutions",
             tags=tags((), ("CN-GD-shenzhen", "Shenzhen")),
             feed="Asia Ledger",
         ),
