@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from digest.tagging import boilerplate
 from digest.tagging.matcher import Hit, Matcher
 from digest.tagging.weights import WEIGHT
 
@@ -37,14 +38,20 @@ class Sentence:
 
 
 def sentences(matcher: Matcher, title: str, summary: str, body: str) -> Iterator[Sentence]:
-    """The sentences of a story that hold a name or a phrase, with what each holds."""
-    zones = [("title", title, WEIGHT["title"]), ("summary", summary, WEIGHT["summary"])]
-    lead, rest = _lead(title, body)
-    zones += [("body", lead, WEIGHT["lead"]), ("body", rest, WEIGHT["body"])]
-    for where, text, weight in zones:
-        if not text.strip():
+    """The sentences of a story that hold a name or a phrase, with what each holds.
+
+    Only the story is read: the page's furniture (menus, bylines, related stories, bios,
+    newsletter blurbs, captions, datelines, time stamps) is blanked out first, and a sentence
+    still quotes the text as written."""
+    zones = [
+        ("title", title, boilerplate.without_stamps(title), WEIGHT["title"]),
+        ("summary", summary, boilerplate.without_stamps(summary), WEIGHT["summary"]),
+        *_body_zones(body, title),
+    ]
+    for where, text, story, weight in zones:
+        if not story.strip():
             continue
-        entities, phrases = matcher.find(text)
+        entities, phrases = matcher.find(story)
         if not entities and not phrases:
             continue
         ends = sentence_ends(text)
@@ -60,25 +67,17 @@ def sentences(matcher: Matcher, title: str, summary: str, body: str) -> Iterator
             yield Sentence(where, weight, sentence_entities, sentence_phrases, text, start, end)
 
 
-_PARAGRAPH = re.compile(r"[^\n]+")
-LEAD_MIN = 80  # a shorter opening line is a kicker, a byline or a dateline, not the lead
-
-
-def _lead(title: str, body: str) -> tuple[str, str]:
-    """The body's first real paragraph, and the rest. A page's text often opens with its
-    headline again and a byline; paragraphs are split by one line break or more (trafilatura
-    gives one), and what comes before the lead is read as body."""
-    headline = title.strip().casefold()
-    opening: list[str] = []  # kickers and bylines; the headline again is dropped, not read twice
-    for paragraph in _PARAGRAPH.finditer(body):
-        text = paragraph.group().strip()
-        if text.casefold() == headline:
-            continue
-        if len(text) < LEAD_MIN:
-            opening.append(text)
-            continue
-        return text, "\n".join(opening) + "\n" + body[paragraph.end() :]
-    return "", "\n".join(opening)
+def _body_zones(body: str, title: str) -> list[tuple[str, str, str, float]]:
+    """The body as its lead (the first story paragraph, which weighs more) and the rest, each
+    as the text written and the same text with its furniture blanked. What comes before the
+    lead (a kicker, a subhead) is read as the rest is."""
+    story = boilerplate.story_text(body, title)
+    start, end = boilerplate.lead_span(body, story)
+    zones = [("body", body[start:end], story[start:end], WEIGHT["lead"])]
+    if story[:start].strip():
+        zones.append(("body", body[:start], story[:start], WEIGHT["body"]))
+    zones.append(("body", body[end:], story[end:], WEIGHT["body"]))
+    return zones
 
 
 def sentence_ends(text: str) -> list[int]:
