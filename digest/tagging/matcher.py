@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import gc
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate
@@ -20,6 +22,7 @@ _CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
 # A word: Latin letters (with accents) and digits. Chinese has words of its own; keys come
 # in Latin or Chinese script only, so other scripts need not be split at all.
 _LATIN_WORD = re.compile("([a-z0-9\u00c0-\u024f]+)")
+_NOT_WORD = re.compile("[^a-z0-9\u00c0-\u024f\n]+")
 
 
 class Layer(Enum):
@@ -30,8 +33,9 @@ class Layer(Enum):
     PHRASE = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
+class Pattern(NamedTuple):
+    """A name or phrase to find. A named tuple: the gazetteer has tens of thousands."""
+
     text: str  # as written in the data
     layer: Layer
     meaning: object  # what a match stands for; the tagger knows the kinds
@@ -51,10 +55,10 @@ class Hit(NamedTuple):
 
 def pattern_for(text: str, layer: Layer, meaning: object, *, name: bool) -> Pattern:
     """Names keep their case rules: acronyms exactly as written, other names capitalised."""
-    letters = [c for c in text if c.isalpha()]
-    acronym = name and len(letters) >= 2 and sum(c.isupper() for c in letters[1:]) >= 1
+    rest = text[1:]
+    acronym = name and rest != rest.lower()  # a capital after the first letter: "SEC", "e-CNY"
     proper = name and not acronym and text[:1].isupper()  # "eurozone" is written lower-case
-    return Pattern(text, layer, meaning, exact_case=acronym, proper=proper)
+    return Pattern(text, layer, meaning, acronym, proper)
 
 
 class Matcher:
@@ -67,36 +71,54 @@ class Matcher:
     their first character and tried at every position of a text that has any."""
 
     def __init__(self, patterns: Iterable[Pattern]) -> None:
+        with no_collection():
+            self._index(list(patterns))
+
+    def _index(self, patterns: list[Pattern]) -> None:
         by_key: dict[str, list[Pattern]] = {}
-        for pattern in patterns:
-            folded = fold(pattern.text)
-            key = folded if _HAS_CJK.search(folded) else " ".join(_LATIN_WORD.findall(folded))
-            if key:
-                by_key.setdefault(key, []).append(pattern)
-        self._one_word: dict[str, _Entry] = {}
-        self._by_two_words: dict[tuple[str, str], list[tuple[tuple[str, ...], _Entry]]] = {}
-        self._one_char: dict[str, _Entry] = {}
-        self._by_two_chars: dict[str, list[tuple[str, _Entry]]] = {}
-        for key, group in by_key.items():
+        for key, pattern in zip(_keys([p.text for p in patterns]), patterns, strict=True):
+            if (group := by_key.get(key)) is None:
+                by_key[key] = [pattern]
+            else:
+                group.append(pattern)
+        by_key.pop("", None)
+        self._by_key = by_key
+        # Only the index is built here; each key's entry is built when a text first holds it:
+        # most of the gazetteer's towns are never named in a run.
+        self._entries: dict[str, _Entry] = {}
+        self._one_word: set[str] = set()
+        self._by_two_words: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+        self._one_char: set[str] = set()
+        self._by_two_chars: dict[str, list[str]] = {}
+        has_cjk = _HAS_CJK.search
+        for key in by_key:
+            if " " not in key and not has_cjk(key):
+                self._one_word.add(key)
+            elif not has_cjk(key):
+                words = tuple(key.split(" "))
+                self._by_two_words.setdefault(words[:2], []).append(words)  # type: ignore[arg-type]
+            elif not _HAS_CJK.match(key):
+                continue  # "e-cny试点": its Latin start is a key of its own already
+            elif len(key) == 1:
+                self._one_char.add(key)
+            else:
+                self._by_two_chars.setdefault(key[:2], []).append(key)
+        for by_words in self._by_two_words.values():
+            by_words.sort(key=len, reverse=True)
+        for by_chars in self._by_two_chars.values():
+            by_chars.sort(key=len, reverse=True)
+        self._first_words = self._one_word | {first for first, _ in self._by_two_words}
+
+    def _entry(self, key: str) -> _Entry:
+        entry = self._entries.get(key)
+        if entry is None:
+            group = self._by_key[key]
             entry = _Entry(
                 _Group(tuple(p for p in group if p.layer is Layer.ENTITY)),
                 _Group(tuple(p for p in group if p.layer is Layer.PHRASE)),
             )
-            if _HAS_CJK.match(key) and len(key) == 1:
-                self._one_char[key] = entry
-            elif _HAS_CJK.match(key):
-                self._by_two_chars.setdefault(key[:2], []).append((key, entry))
-            elif _HAS_CJK.search(key):
-                continue  # "e-cny试点": its Latin start is a key of its own already
-            elif len(words := tuple(key.split())) == 1:
-                self._one_word[words[0]] = entry
-            else:
-                self._by_two_words.setdefault((words[0], words[1]), []).append((words, entry))
-        for by_words in self._by_two_words.values():
-            by_words.sort(key=lambda candidate: -len(candidate[0]))
-        for by_chars in self._by_two_chars.values():
-            by_chars.sort(key=lambda candidate: -len(candidate[0]))
-        self._first_words = frozenset(self._one_word) | {first for first, _ in self._by_two_words}
+            self._entries[key] = entry
+        return entry
 
     def find(self, text: str) -> tuple[list[Hit], list[Hit]]:
         """Entity hits and phrase hits, each longest-leftmost and non-overlapping."""
@@ -108,7 +130,8 @@ class Matcher:
             spans += self._chinese(folded)
         entities: list[Hit] = []
         phrases: list[Hit] = []
-        for start, end, entry in spans:
+        for start, end, key in spans:
+            entry = self._entry(key)
             surface = text[start:end]
             if entry.entities.meanings and (meanings := entry.entities.fitting(surface)):
                 entities.append(Hit(start, end, surface, meanings))
@@ -117,7 +140,7 @@ class Matcher:
         entities = _longest_first(entities)
         return entities, _outside(_longest_first(phrases), entities)
 
-    def _latin(self, folded: str) -> list[tuple[int, int, _Entry]]:
+    def _latin(self, folded: str) -> list[tuple[int, int, str]]:
         # Splitting on words keeps the separators too, so running lengths give every word's
         # offset without a Python step per word.
         parts = _LATIN_WORD.split(folded)
@@ -132,26 +155,42 @@ class Matcher:
         found = []
         for index in candidates:
             word = words[index]
-            if (entry := one_word.get(word)) is not None:
-                found.append((starts[index], starts[index] + len(word), entry))
+            if word in one_word:
+                found.append((starts[index], starts[index] + len(word), word))
             if index < last_index:
-                for key, entry in by_two_words.get((word, words[index + 1]), ()):
+                for key in by_two_words.get((word, words[index + 1]), ()):
                     last = index + len(key) - 1
                     if last <= last_index and (len(key) == 2 or tuple(words[index : last + 1]) == key):
-                        found.append((starts[index], starts[last] + len(words[last]), entry))
+                        found.append((starts[index], starts[last] + len(words[last]), " ".join(key)))
         return found
 
-    def _chinese(self, folded: str) -> list[tuple[int, int, _Entry]]:
+    def _chinese(self, folded: str) -> list[tuple[int, int, str]]:
         one_char, by_two_chars = self._one_char, self._by_two_chars
         found = []
         for run in _CJK_RUN.finditer(folded):
             for start in range(run.start(), run.end()):
-                if (entry := one_char.get(folded[start])) is not None:
-                    found.append((start, start + 1, entry))
-                for key, entry in by_two_chars.get(folded[start : start + 2], ()):
+                if (char := folded[start]) in one_char:
+                    found.append((start, start + 1, char))
+                for key in by_two_chars.get(folded[start : start + 2], ()):
                     if len(key) == 2 or folded.startswith(key, start):
-                        found.append((start, start + len(key), entry))
+                        found.append((start, start + len(key), key))
         return found
+
+
+def _keys(texts: list[str]) -> list[str]:
+    """Each text's key, all folded at once (one pass over tens of thousands of names): Latin
+    keys are the words joined by single spaces, keys with Chinese the folded text itself."""
+    texts = [text.replace("\n", " ") for text in texts] if any("\n" in t for t in texts) else texts
+    # Chinese is read as simplified one character at a time, slowly: fold only the texts with any.
+    chinese = {index for index, text in enumerate(texts) if _HAS_CJK.search(text)}
+    folded = _fold_latin("\n".join(texts)).split("\n")
+    for index in chinese:
+        folded[index] = fold(texts[index])
+    latin = _NOT_WORD.sub(" ", "\n".join(folded)).split("\n")
+    return [
+        original if _HAS_CJK.search(original) else words.strip()
+        for original, words in zip(folded, latin, strict=True)
+    ]
 
 
 class _Group:
@@ -173,6 +212,26 @@ class _Group:
 class _Entry:
     entities: _Group
     phrases: _Group
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """Building the gazetteer makes half a million objects that live as long as the process:
+    the cyclic collector's passes over them would add two thirds to the build."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _fold_latin(text: str) -> str:
+    for fancy, plain in _FOLD:
+        if fancy in text:
+            text = text.replace(fancy, plain)
+    return text.lower()
 
 
 def fold(text: str) -> str:

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-PLACES = Path(__file__).parent / "data" / "places.toml"  # the gazetteer's own file
+PLACES = Path(__file__).parent / "data" / "places.toml"  # the gazetteer's own files
+GENERATED = Path(__file__).parent / "data" / "gazetteer.tsv"
 
 
 @cache
@@ -25,19 +26,24 @@ def curated_names() -> dict[str, str]:
 
 
 def region_names(codes: Iterable[str]) -> dict[str, str]:
-    """The display name of each code: curated where news has its own name, else ISO's."""
+    """The display name of each code: curated where news has its own name, else the
+    generated gazetteer's (ISO's, GeoNames')."""
     curated = _curated()
     names = {}
-    missing = []
     for code in set(codes):
         if code in curated:
             names[code] = curated[code]
         elif code:
-            missing.append(code)
-    if missing:
-        import pycountry  # noqa: PLC0415 - only for codes the curated file lacks
+            names[code] = _generated().get(code, code)
+    return names
 
-        for code in missing:
-            found = pycountry.countries.get(alpha_2=code) or pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
-            names[code] = (getattr(found, "common_name", None) or found.name) if found else code
+
+@cache
+def _generated() -> dict[str, str]:
+    # Only for a code the curated file lacks: the generated file's code and name columns.
+    names: dict[str, str] = {}
+    for line in GENERATED.read_text(encoding="utf-8").splitlines():
+        if not line.startswith(("#", "D\t", "A\t")):
+            _, code, name, _ = line.split("\t", 3)
+            names.setdefault(code, name)
     return names

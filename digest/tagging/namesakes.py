@@ -3,19 +3,90 @@ Mobile the Alabama city or the adjective."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
+
+from digest.tagging.gazetteer import Locality, Place, StateAbbreviation
 
 if TYPE_CHECKING:
     from digest.tagging.matcher import Hit
     from digest.tagging.mentions import Mention
     from digest.tagging.sentences import Sentence
 
+# What makes an everyday word a town: "Nice-based", "Mobile City Council", "Reading Borough
+# Council", "Split's mayor"; "the city of Nice", "mayor of Reading".
+_PLACE_AFTER = re.compile(
+    r"(?:-based\b|['’]s\s+(?:mayor|city|council|port|municipal)"
+    r"|\s+(?:City|Town|Borough|County|Municipal|Metropolitan|District|Port|Airport)\b"
+    r"|\s+(?:city|town|borough|county|district|municipal)\s+(?:council|government|hall|officials|authorities)\b"
+    r"|\s+(?:mayor|council|councillors|city\s+council|police\s+department)\b)"
+)
+_PLACE_BEFORE = re.compile(
+    r"\b(?:city|town|port|village|municipality|suburb|borough|mayor|district|county)\s+of\s+$", re.IGNORECASE
+)
+# A person's name or a bare district name counts after a preposition of place too: "in Warren".
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|outside|around)\s+$")
+# "Elizabeth Warren", "Gary Gensler": a town that is a person's name, beside another name.
+_NAME_AFTER = re.compile(r" [A-Z][a-z]+")
+_NAME_BEFORE = re.compile(r"[A-Z][a-z]+ $")
+_SMALL_WORDS = frozenset({"In", "At", "Of", "The", "And", "For", "From", "To", "On", "By", "With", "Near"})
+
 
 def plausible(hit: Hit, sentence: Sentence) -> bool:
-    """Whether a name found in a sentence is a place at all there (every curated name is)."""
-    del hit, sentence
-    return True
+    """Whether a name found in a sentence is a place at all there. Every curated name and
+    every generated name that is no everyday word is; "Mobile", "Nice" or "Warren" is only
+    in a place-like context: "Mobile, Ala.", "Nice-based", "the city of Reading"."""
+    if _qualifies_previous(hit, sentence):
+        return False
+    guards = {m.guard if isinstance(m, Locality) else "" for m in hit.meanings if isinstance(m, Place)}
+    if not guards or "" in guards:
+        return True
+    zone = sentence.zone_text
+    if _PLACE_AFTER.match(zone, hit.end) or _PLACE_BEFORE.search(zone, max(0, hit.start - 20), hit.start):
+        return True
+    if _parent_follows(hit, sentence):
+        return True
+    if "word" in guards:
+        return False
+    if _beside_a_name(hit, zone):
+        return False
+    return bool(_PREPOSITION_BEFORE.search(zone, max(0, hit.start - 10), hit.start))
+
+
+def _parent_follows(hit: Hit, sentence: Sentence) -> bool:
+    """ "Mobile, Alabama", "Reading, Pa.", "Split, Croatia": the next name, after a comma,
+    holds the town."""
+    codes = [m.code for m in hit.meanings if isinstance(m, Place)]
+    for other in sentence.entities:
+        if other.start < hit.end:
+            continue
+        if sentence.zone_text[hit.end : other.start].strip() != ",":
+            return False
+        parents = [m.code for m in other.meanings if isinstance(m, Place | StateAbbreviation)]
+        return any(code.startswith(parent + "-") for code in codes for parent in parents)
+    return False
+
+
+def _qualifies_previous(hit: Hit, sentence: Sentence) -> bool:
+    """ "Alabama" in "Mobile, Alabama" says which Mobile: the town's code holds it already,
+    so it is no mention of its own (which would outweigh the town it qualifies)."""
+    previous = None
+    for other in sentence.entities:
+        if other.start >= hit.start:
+            break
+        previous = other
+    if previous is None or sentence.zone_text[previous.end : hit.start].strip() != ",":
+        return False
+    parents = [m.code + "-" for m in hit.meanings if isinstance(m, Place)]
+    return any(isinstance(m, Place) and m.code.startswith(tuple(parents)) for m in previous.meanings)
+
+
+def _beside_a_name(hit: Hit, zone: str) -> bool:
+    before = _NAME_BEFORE.search(zone, max(0, hit.start - 20), hit.start)
+    if before and before.group().strip() not in _SMALL_WORDS:
+        return True
+    return bool(_NAME_AFTER.match(zone, hit.end))
 
 
 def country_context(mentions: list[Mention]) -> dict[str, float]:
@@ -29,11 +100,12 @@ def country_context(mentions: list[Mention]) -> dict[str, float]:
 
 def resolve(codes: tuple[str, ...], context: dict[str, float], *, subnational: bool) -> str:
     """Georgia is the country unless the story is about the US or speaks of a state senate;
-    a city named both as itself and as its province is the city."""
+    a city named both as itself and as its province is the city. Among towns of one name the
+    story's other places decide, then the larger town (the gazetteer lists it first)."""
     if len(codes) > 1:
         codes = tuple(c for c in codes if not any(other.startswith(c + "-") for other in codes))
     if len(codes) == 1:
         return codes[0]
     if subnational and (subdivisions := [code for code in codes if "-" in code]):
-        return subdivisions[0]
+        return max(subdivisions, key=lambda code: context.get(code.split("-")[0], 0.0))
     return max(codes, key=lambda code: context.get(code.split("-")[0], 0.0))

