@@ -64,6 +64,16 @@ _SUBDIVISION_SUFFIX = re.compile(
 )
 _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f .'’-]*$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+# Crypto networks, tokens and firms that share a town's name: "Solana" is the chain.
+_CRYPTO_NAMES = frozenset({
+    "Solana", "Cardano", "Polygon", "Avalanche", "Tron", "Near", "Celo", "Sui", "Aptos", "Flow",
+    "Ripple", "Stellar", "Tezos", "Cosmos", "Algorand", "Harmony", "Kava", "Monero", "Dash",
+    "Maker", "Compound", "Curve", "Lido", "Arbitrum", "Optimism", "Base", "Scroll", "Blast",
+    "Mantle", "Manta", "Celsius", "Terra", "Luna", "Kraken", "Gemini", "Tether", "Circle",
+    "Paxos", "Ledger", "Galaxy", "Marathon", "Riot", "Core", "Anchorage", "Ronin", "Ondo",
+    "Jupiter", "Orca", "Phantom", "Trust", "Exodus", "Ton", "Coin", "Token", "Mina", "Osmosis",
+    "Injective", "Kusama", "Polkadot", "Astar", "Moonbeam", "Aurora", "Fantom", "Sonic", "Berachain",
+})  # fmt: skip
 # Chinese prefecture short names that are also everyday words or companies' names.
 _ZH_WORD_SHORT = {"阿里", "海南", "吉林", "白山", "黄山", "三沙"}
 _ETHNIC = (
@@ -134,13 +144,18 @@ class Words:
 
     def guard(self, name: str, population: int) -> str:
         """ "word" for a name that is an everyday word, "name" for a person's, else ""."""
+        name = ascii_fold(name)  # "Bānk" is written "Bank"
+        if name in _CRYPTO_NAMES:
+            return "word"
         if population >= BIG_CITY or " " in name or "-" in name:
             return ""
+        if len(name) <= 3:  # "Of", "To", "Ho", "Can"
+            return "word"
         lower = name.lower()
         proper_only = name in self._cased and lower not in self._cased
         if self._zipf(lower, "en") >= 3.0 and not proper_only:
             return "word"
-        if name in self.people or len(name) <= 3:
+        if name in self.people:
             return "name"
         return ""
 
@@ -276,10 +291,11 @@ def town_rows(
         for alternate in alternates if people >= 1_000_000 else ():  # Bangalore, Bombay, Kiev
             if words.english_name(alternate) and not words.guard(alternate, 0):
                 row.alias(alternate)
-        # A Chinese name of two characters is inside many words ("扩大数字" holds Tarsus, 大数):
-        # only a big city's; three or more, a town's above a hundred thousand.
-        for zh in han:
-            if people >= (1_000_000 if len(zh) == 2 else 100_000):
+        # A Chinese name of two characters is inside many words ("扩大数字" holds Tarsus, 大数),
+        # one ending in 市 inside 市场 ("环球市场"): only a big city's; other names, a town's
+        # above a hundred thousand whose English name is no word or person's name (桑托斯).
+        for zh in han if not words.guard(name, 0) else ():
+            if people >= (1_000_000 if len(zh) == 2 or zh.endswith("市") else 100_000):
                 row.alias(zh)
     return list(rows.values()), chinese
 
@@ -404,7 +420,7 @@ def drop_curated(rows: Iterable[Row], taken: set[str]) -> list[Row]:
     story decides. A name two generated places share stays on both."""
     rows = list(rows)
     kept = []
-    countries = {key_of(a) for row in rows if row.kind == "C" for a in row.aliases}
+    countries = {key_of(a) for row in rows if row.kind in {"C", "A"} for a in row.aliases}  # and "Pa."
     for row in rows:
         if row.kind in {"T", "D", "K"}:
             row.aliases = {a: g for a, g in row.aliases.items() if key_of(a) not in taken | countries}

@@ -142,3 +142,13 @@ def test_the_generated_file_credits_its_sources() -> None:
 
 def _key(name: str) -> str:
     return " ".join(re.findall(r"\w+", name.lower()))
+
+
+def test_a_state_after_a_comma_chooses_between_namesakes(tagger: Tagger) -> None:
+    tags = tagger.tag(*moratorium("Reading, Pa.,"), "")
+    assert regions(tags) == ["US-PA-reading"]
+
+
+def test_a_state_abbreviation_alone_is_no_state(tagger: Tagger) -> None:
+    tags = tagger.tag("Mass adoption: Wash. lawmakers weigh crypto rules", "", "")
+    assert not any(code in {"US-MA", "US-WA"} for code in regions(tags))

@@ -83,6 +83,7 @@ class Matcher:
                 group.append(pattern)
         by_key.pop("", None)
         self._by_key = by_key
+        lower_case = {key for key, group in by_key.items() if any(_lower_case_fits(p) for p in group)}
         # Only the index is built here; each key's entry is built when a text first holds it:
         # most of the gazetteer's towns are never named in a run.
         self._entries: dict[str, _Entry] = {}
@@ -92,9 +93,10 @@ class Matcher:
         self._by_two_chars: dict[str, list[str]] = {}
         has_cjk = _HAS_CJK.search
         for key in by_key:
-            if " " not in key and not has_cjk(key):
+            latin = key.isascii() or not has_cjk(key)
+            if latin and " " not in key:
                 self._one_word.add(key)
-            elif not has_cjk(key):
+            elif latin:
                 words = tuple(key.split(" "))
                 self._by_two_words.setdefault(words[:2], []).append(words)  # type: ignore[arg-type]
             elif not _HAS_CJK.match(key):
@@ -107,7 +109,11 @@ class Matcher:
             by_words.sort(key=len, reverse=True)
         for by_chars in self._by_two_chars.values():
             by_chars.sort(key=len, reverse=True)
-        self._first_words = self._one_word | {first for first, _ in self._by_two_words}
+        # A text word starts a name only capitalised, unless some name or phrase it starts is
+        # written lower-case too: "police", "most" and "of" start only towns' names.
+        firsts = {key: key.split(" ", 1)[0] for key in by_key if key.isascii() or not has_cjk(key)}
+        self._first_any = {firsts[k] for k in lower_case if k in firsts}
+        self._first_capital = {first for first in firsts.values() if first not in self._first_any}
 
     def _entry(self, key: str) -> _Entry:
         entry = self._entries.get(key)
@@ -125,7 +131,7 @@ class Matcher:
         folded = fold(text)
         if len(folded) != len(text):  # a rare character that lower-cases to two
             folded = "".join(c if len(c) == 1 else t for c, t in zip(fold_chars(text), text, strict=True))
-        spans = self._latin(folded)
+        spans = self._latin(folded, text)
         if (self._one_char or self._by_two_chars) and _HAS_CJK.search(folded):
             spans += self._chinese(folded)
         entities: list[Hit] = []
@@ -140,16 +146,20 @@ class Matcher:
         entities = _longest_first(entities)
         return entities, _outside(_longest_first(phrases), entities)
 
-    def _latin(self, folded: str) -> list[tuple[int, int, str]]:
+    def _latin(self, folded: str, text: str) -> list[tuple[int, int, str]]:
         # Splitting on words keeps the separators too, so running lengths give every word's
         # offset without a Python step per word.
         parts = _LATIN_WORD.split(folded)
         words = parts[1::2]
-        first_words = self._first_words
-        candidates = [index for index, word in enumerate(words) if word in first_words]
+        starts = list(accumulate(map(len, parts), initial=0))[1::2]
+        first_any, first_capital = self._first_any, self._first_capital
+        candidates = [
+            index
+            for index, word in enumerate(words)
+            if word in first_any or (word in first_capital and text[starts[index]].isupper())
+        ]
         if not candidates:
             return []
-        starts = list(accumulate(map(len, parts), initial=0))[1::2]
         one_word, by_two_words = self._one_word, self._by_two_words
         last_index = len(words) - 1
         found = []
@@ -182,15 +192,12 @@ def _keys(texts: list[str]) -> list[str]:
     keys are the words joined by single spaces, keys with Chinese the folded text itself."""
     texts = [text.replace("\n", " ") for text in texts] if any("\n" in t for t in texts) else texts
     # Chinese is read as simplified one character at a time, slowly: fold only the texts with any.
-    chinese = {index for index, text in enumerate(texts) if _HAS_CJK.search(text)}
+    chinese = {index for index, text in enumerate(texts) if not text.isascii() and _HAS_CJK.search(text)}
     folded = _fold_latin("\n".join(texts)).split("\n")
     for index in chinese:
         folded[index] = fold(texts[index])
     latin = _NOT_WORD.sub(" ", "\n".join(folded)).split("\n")
-    return [
-        original if _HAS_CJK.search(original) else words.strip()
-        for original, words in zip(folded, latin, strict=True)
-    ]
+    return [folded[index] if index in chinese else words.strip() for index, words in enumerate(latin)]
 
 
 class _Group:
@@ -264,6 +271,11 @@ def _simplified() -> dict[int, str]:
 
 def fold_chars(text: str) -> list[str]:
     return [fold(c) for c in text]
+
+
+def _lower_case_fits(pattern: Pattern) -> bool:
+    """Whether the pattern can match a text whose first letter is not a capital."""
+    return not (pattern.proper or (pattern.exact_case and pattern.text[:1].isupper()))
 
 
 def _case_fits(pattern: Pattern, surface: str) -> bool:
