@@ -89,6 +89,7 @@ class Row:
     name: str
     population: int = 0
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> guard: "", "word" or "name"
+    type: str = ""  # ISO's kind of subdivision: "State", "Province" ...
 
     def alias(self, text: str, guard: str = "") -> None:
         text = " ".join(text.split())
@@ -170,11 +171,13 @@ def versions() -> str:
     return ", ".join(found)
 
 
-def curated_keys() -> set[str]:
-    keys: set[str] = set()
+def curated_keys() -> dict[str, set[str]]:
+    """Every name the curated files use, with the codes it stands for there."""
+    keys: defaultdict[str, set[str]] = defaultdict(set)
     for file in ("places.toml", "bodies.toml", "masks.toml"):
         data = tomllib.loads((DATA / file).read_text(encoding="utf-8"))
         for table in (*data.get("place", []), *data.get("body", []), *data.get("metonym", [])):
+            code = table.get("code") or table.get("region") or table.get("stands_for") or ""
             for name in (
                 table.get("name"),
                 *table.get("aliases", []),
@@ -182,9 +185,9 @@ def curated_keys() -> set[str]:
                 *table.get("demonyms", []),
             ):
                 if name:
-                    keys.add(key_of(name))
+                    keys[key_of(name)].add(code)
         for name in (*data.get("names", []), *data.get("zh_names", [])):
-            keys.add(key_of(name))
+            keys[key_of(name)].add("")
     return keys
 
 
@@ -203,7 +206,7 @@ def iso_rows(words: Words) -> tuple[list[Row], dict[str, Row]]:
     for subdivision in pycountry.subdivisions:
         if subdivision.parent_code is not None or subdivision.code in _OWN_COUNTRY_CODE:
             continue
-        row = Row("S", subdivision.code, subdivision.name)
+        row = Row("S", subdivision.code, subdivision.name, type=subdivision.type)
         _name_subdivision(row, subdivision.name, subdivision.type, words)
         if subdivision.code.startswith("US-") and subdivision.type == "State":
             for institution in _STATE_INSTITUTIONS:
@@ -413,17 +416,29 @@ def county_rows() -> list[Row]:
     return rows
 
 
-def drop_curated(rows: Iterable[Row], taken: set[str]) -> list[Row]:
-    """Curated names win over towns: a town's, county's or district's alias the curated
-    files use is dropped, and so is one that is a country's name. ISO's own names stay beside
-    the curated ones, as they always have: "Georgia" is the country and the state, and the
-    story decides. A name two generated places share stays on both."""
+def drop_curated(rows: Iterable[Row], taken: dict[str, set[str]]) -> list[Row]:
+    """Curated names win. A town's, county's or district's alias the curated files use is
+    dropped, and so is one that is a country's name or a state's abbreviation. A
+    subdivision's is dropped where the curated name is its own country's ("Luxembourg" is the
+    country, not its canton; "Almaty" the city, not the province) or it is another country's
+    ("Puerto Rico" is `PR`, not `US-PR`), except a state's: "Georgia" is the country and the
+    state, and the story decides. A name two generated places share stays on both."""
     rows = list(rows)
+    countries = {key_of(a) for row in rows if row.kind in {"C", "A"} for a in row.aliases}
     kept = []
-    countries = {key_of(a) for row in rows if row.kind in {"C", "A"} for a in row.aliases}  # and "Pa."
     for row in rows:
+        country = row.code.split("-")[0]
         if row.kind in {"T", "D", "K"}:
-            row.aliases = {a: g for a, g in row.aliases.items() if key_of(a) not in taken | countries}
+            row.aliases = {
+                a: g for a, g in row.aliases.items() if key_of(a) not in taken and key_of(a) not in countries
+            }
+        elif row.kind == "S":
+            row.aliases = {
+                alias: guard
+                for alias, guard in row.aliases.items()
+                if not any(code.split("-")[0] in {country, ""} for code in taken.get(key_of(alias), ()))
+                and (key_of(alias) not in countries or row.type == "State")
+            }
         row.aliases = {a: g for a, g in row.aliases.items() if key_of(a)}
         if row.aliases or row.kind in {"C", "S"}:  # "Congo, The Democratic Republic of the": a name only
             kept.append(row)

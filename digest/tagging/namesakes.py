@@ -101,22 +101,36 @@ def _beside_a_name(hit: Hit, zone: str) -> bool:
 
 
 def country_context(mentions: list[Mention]) -> dict[str, float]:
-    """How much the unambiguous mentions point at each country, to settle ambiguous ones."""
+    """How much the unambiguous mentions point at each country, and at each region inside
+    one (keyed by every prefix of their codes), to settle ambiguous ones."""
     context: defaultdict[str, float] = defaultdict(float)
     for mention in mentions:
         if len(mention.codes) == 1:
-            context[mention.codes[0].split("-")[0]] += mention.score
+            for prefix in _prefixes(mention.codes[0]):
+                context[prefix] += mention.score
     return context
 
 
 def resolve(codes: tuple[str, ...], context: dict[str, float], *, subnational: bool) -> str:
     """Georgia is the country unless the story is about the US or speaks of a state senate;
-    a city named both as itself and as its province is the city. Among towns of one name the
-    story's other places decide, then the larger town (the gazetteer lists it first)."""
+    a city named both as itself and as its province is the city. Among places of one name
+    the story's other places decide, its country first, then its province (深圳南山区 is
+    Shenzhen's Nanshan, not Hegang's), then the larger town (the gazetteer lists it first)."""
     if len(codes) > 1:
         codes = tuple(c for c in codes if not any(other.startswith(c + "-") for other in codes))
     if len(codes) == 1:
         return codes[0]
+
+    def support(code: str) -> tuple[float, ...]:  # a tie keeps the first, as listed
+        found = [context.get(prefix, 0.0) for prefix in _prefixes(code)]
+        return (*found, *[0.0] * (3 - len(found)))
+
     if subnational and (subdivisions := [code for code in codes if "-" in code]):
-        return max(subdivisions, key=lambda code: context.get(code.split("-")[0], 0.0))
-    return max(codes, key=lambda code: context.get(code.split("-")[0], 0.0))
+        return max(subdivisions, key=support)
+    return max(codes, key=support)
+
+
+def _prefixes(code: str) -> list[str]:
+    """ "CN-GD-shenzhen" is in "CN" and "CN-GD" too."""
+    parts = code.split("-")
+    return ["-".join(parts[: depth + 1]) for depth in range(len(parts))]
