@@ -152,9 +152,11 @@ class Words:
             return ""
         if len(name) <= 3:  # "Of", "To", "Ho", "Can"
             return "word"
+        # An everyday word: the dictionary has it in lower case and news uses it often. A name
+        # no dictionary lists (Toronto, Bangalore) is a word only if it is very frequent.
         lower = name.lower()
-        proper_only = name in self._cased and lower not in self._cased
-        if self._zipf(lower, "en") >= 3.0 and not proper_only:
+        listed = lower in self._cased or name in self._cased
+        if self._zipf(lower, "en") >= (3.0 if lower in self._cased else 5.0 if not listed else 99):
             return "word"
         if name in self.people:
             return "name"
@@ -318,8 +320,11 @@ def china_rows(
     table = Path(cpca.__file__).parent / "resources" / "adcodes.csv"
     with table.open(encoding="utf-8") as handle:
         divisions = {line["adcode"][:6]: line["name"] for line in csv.DictReader(handle)}
+    # 陕西省 may be listed only as 陕西, 内蒙古自治区 as 内蒙古: its name or its first characters.
     province_of = {
-        adcode[:2]: provinces.get(name) for adcode, name in divisions.items() if adcode.endswith("0000")
+        adcode[:2]: next((provinces[n] for n in (name, name[:2], name[:3]) if n in provinces), None)
+        for adcode, name in divisions.items()
+        if adcode.endswith("0000")
     }
     rows: dict[str, Row] = {}
     city_code: dict[str, str] = {}
