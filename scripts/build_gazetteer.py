@@ -242,9 +242,14 @@ def admin1_crosswalk(subdivisions: dict[str, Row], words: Words) -> dict[str, st
             if level != "1" or iso not in subdivisions or not geonames:
                 continue
             crosswalk[geonames] = iso
+            row = subdivisions[iso]
             for alias in fields[5].split("|"):
-                if _LATIN.match(alias) and alias[0].isupper() and not alias.isupper() and "," not in alias:
-                    subdivisions[iso].alias(alias, words.guard(alias, 0))
+                # English forms news uses (Brittany, Dubai, "Gansu Province"), not every
+                # language's formal name ("Parròquia d'Encamp").
+                stem = alias.rsplit(" ", 1)[0]
+                known = stem in row.aliases or stem == row.name
+                if "," not in alias and (words.english_name(alias) or known):
+                    row.alias(alias, words.guard(alias, 0))
                 elif _HAN.match(alias):
                     subdivisions[iso].alias(simplified(alias))
     return crosswalk

@@ -75,15 +75,8 @@ class Matcher:
             self._index(list(patterns))
 
     def _index(self, patterns: list[Pattern]) -> None:
-        by_key: dict[str, list[Pattern]] = {}
-        for key, pattern in zip(_keys([p.text for p in patterns]), patterns, strict=True):
-            if (group := by_key.get(key)) is None:
-                by_key[key] = [pattern]
-            else:
-                group.append(pattern)
-        by_key.pop("", None)
+        by_key, lower_case = _grouped(patterns)
         self._by_key = by_key
-        lower_case = {key for key, group in by_key.items() if any(_lower_case_fits(p) for p in group)}
         # Only the index is built here; each key's entry is built when a text first holds it:
         # most of the gazetteer's towns are never named in a run.
         self._entries: dict[str, _Entry] = {}
@@ -91,29 +84,31 @@ class Matcher:
         self._by_two_words: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         self._one_char: set[str] = set()
         self._by_two_chars: dict[str, list[str]] = {}
+        # A text word starts a name only capitalised, unless some name or phrase it starts is
+        # written lower-case too: "police", "most" and "of" start only towns' names.
+        self._first_any: set[str] = set()
+        first_capital: set[str] = set()
         has_cjk = _HAS_CJK.search
         for key in by_key:
-            latin = key.isascii() or not has_cjk(key)
-            if latin and " " not in key:
-                self._one_word.add(key)
-            elif latin:
-                words = tuple(key.split(" "))
-                self._by_two_words.setdefault(words[:2], []).append(words)  # type: ignore[arg-type]
+            if key.isascii() or not has_cjk(key):
+                first = key.split(" ", 1)[0]
+                (self._first_any if key in lower_case else first_capital).add(first)
+                if first == key:
+                    self._one_word.add(key)
+                else:
+                    words = tuple(key.split(" "))
+                    self._by_two_words.setdefault(words[:2], []).append(words)  # type: ignore[arg-type]
             elif not _HAS_CJK.match(key):
                 continue  # "e-cny试点": its Latin start is a key of its own already
             elif len(key) == 1:
                 self._one_char.add(key)
             else:
                 self._by_two_chars.setdefault(key[:2], []).append(key)
+        self._first_capital = first_capital - self._first_any
         for by_words in self._by_two_words.values():
             by_words.sort(key=len, reverse=True)
         for by_chars in self._by_two_chars.values():
             by_chars.sort(key=len, reverse=True)
-        # A text word starts a name only capitalised, unless some name or phrase it starts is
-        # written lower-case too: "police", "most" and "of" start only towns' names.
-        firsts = {key: key.split(" ", 1)[0] for key in by_key if key.isascii() or not has_cjk(key)}
-        self._first_any = {firsts[k] for k in lower_case if k in firsts}
-        self._first_capital = {first for first in firsts.values() if first not in self._first_any}
 
     def _entry(self, key: str) -> _Entry:
         entry = self._entries.get(key)
@@ -185,6 +180,21 @@ class Matcher:
                     if len(key) == 2 or folded.startswith(key, start):
                         found.append((start, start + len(key), key))
         return found
+
+
+def _grouped(patterns: list[Pattern]) -> tuple[dict[str, list[Pattern]], set[str]]:
+    """The patterns by key, and the keys some pattern of which matches a lower-case word."""
+    by_key: dict[str, list[Pattern]] = {}
+    lower_case: set[str] = set()
+    for key, pattern in zip(_keys([p.text for p in patterns]), patterns, strict=True):
+        if (group := by_key.get(key)) is None:
+            by_key[key] = [pattern]
+        else:
+            group.append(pattern)
+        if not (pattern.proper or (pattern.exact_case and pattern.text[:1].isupper())):
+            lower_case.add(key)
+    by_key.pop("", None)
+    return by_key, lower_case
 
 
 def _keys(texts: list[str]) -> list[str]:
@@ -271,11 +281,6 @@ def _simplified() -> dict[int, str]:
 
 def fold_chars(text: str) -> list[str]:
     return [fold(c) for c in text]
-
-
-def _lower_case_fits(pattern: Pattern) -> bool:
-    """Whether the pattern can match a text whose first letter is not a capital."""
-    return not (pattern.proper or (pattern.exact_case and pattern.text[:1].isupper()))
 
 
 def _case_fits(pattern: Pattern, surface: str) -> bool:
