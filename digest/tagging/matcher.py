@@ -105,6 +105,7 @@ class Matcher:
             else:
                 self._by_two_chars.setdefault(key[:2], []).append(key)
         self._first_capital = first_capital - self._first_any
+        self._first_words = self._first_any | first_capital
         for by_words in self._by_two_words.values():
             by_words.sort(key=len, reverse=True)
         for by_chars in self._by_two_chars.values():
@@ -147,12 +148,8 @@ class Matcher:
         parts = _LATIN_WORD.split(folded)
         words = parts[1::2]
         starts = list(accumulate(map(len, parts), initial=0))[1::2]
-        first_any, first_capital = self._first_any, self._first_capital
-        candidates = [
-            index
-            for index, word in enumerate(words)
-            if word in first_any or (word in first_capital and text[starts[index]].isupper())
-        ]
+        first_words, first_capital = self._first_words, self._first_capital
+        candidates = [index for index, word in enumerate(words) if word in first_words]
         if not candidates:
             return []
         one_word, by_two_words = self._one_word, self._by_two_words
@@ -160,6 +157,8 @@ class Matcher:
         found = []
         for index in candidates:
             word = words[index]
+            if word in first_capital and not text[starts[index]].isupper():
+                continue  # "police", "most": the towns' names are written capitalised
             if word in one_word:
                 found.append((starts[index], starts[index] + len(word), word))
             if index < last_index:
