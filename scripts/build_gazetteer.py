@@ -64,6 +64,16 @@ _SUBDIVISION_SUFFIX = re.compile(
 )
 _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f .'’-]*$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+# Crypto networks, tokens and firms that share a town's name: "Solana" is the chain.
+_CRYPTO_NAMES = frozenset({
+    "Solana", "Cardano", "Polygon", "Avalanche", "Tron", "Near", "Celo", "Sui", "Aptos", "Flow",
+    "Ripple", "Stellar", "Tezos", "Cosmos", "Algorand", "Harmony", "Kava", "Monero", "Dash",
+    "Maker", "Compound", "Curve", "Lido", "Arbitrum", "Optimism", "Base", "Scroll", "Blast",
+    "Mantle", "Manta", "Celsius", "Terra", "Luna", "Kraken", "Gemini", "Tether", "Circle",
+    "Paxos", "Ledger", "Galaxy", "Marathon", "Riot", "Core", "Anchorage", "Ronin", "Ondo",
+    "Jupiter", "Orca", "Phantom", "Trust", "Exodus", "Ton", "Coin", "Token", "Mina", "Osmosis",
+    "Injective", "Kusama", "Polkadot", "Astar", "Moonbeam", "Aurora", "Fantom", "Sonic", "Berachain",
+})  # fmt: skip
 # Chinese prefecture short names that are also everyday words or companies' names.
 _ZH_WORD_SHORT = {"阿里", "海南", "吉林", "白山", "黄山", "三沙"}
 _ETHNIC = (
@@ -79,6 +89,7 @@ class Row:
     name: str
     population: int = 0
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> guard: "", "word" or "name"
+    type: str = ""  # ISO's kind of subdivision: "State", "Province" ...
 
     def alias(self, text: str, guard: str = "") -> None:
         text = " ".join(text.split())
@@ -134,13 +145,20 @@ class Words:
 
     def guard(self, name: str, population: int) -> str:
         """ "word" for a name that is an everyday word, "name" for a person's, else ""."""
+        name = ascii_fold(name)  # "Bānk" is written "Bank"
+        if name in _CRYPTO_NAMES:
+            return "word"
         if population >= BIG_CITY or " " in name or "-" in name:
             return ""
-        lower = name.lower()
-        proper_only = name in self._cased and lower not in self._cased
-        if self._zipf(lower, "en") >= 3.0 and not proper_only:
+        if len(name) <= 3:  # "Of", "To", "Ho", "Can"
             return "word"
-        if name in self.people or len(name) <= 3:
+        # An everyday word: the dictionary has it in lower case and news uses it often. A name
+        # no dictionary lists (Toronto, Bangalore) is a word only if it is very frequent.
+        lower = name.lower()
+        listed = lower in self._cased or name in self._cased
+        if self._zipf(lower, "en") >= (3.0 if lower in self._cased else 5.0 if not listed else 99):
+            return "word"
+        if name in self.people:
             return "name"
         return ""
 
@@ -155,11 +173,13 @@ def versions() -> str:
     return ", ".join(found)
 
 
-def curated_keys() -> set[str]:
-    keys: set[str] = set()
+def curated_keys() -> dict[str, set[str]]:
+    """Every name the curated files use, with the codes it stands for there."""
+    keys: defaultdict[str, set[str]] = defaultdict(set)
     for file in ("places.toml", "bodies.toml", "masks.toml"):
         data = tomllib.loads((DATA / file).read_text(encoding="utf-8"))
         for table in (*data.get("place", []), *data.get("body", []), *data.get("metonym", [])):
+            code = table.get("code") or table.get("region") or table.get("stands_for") or ""
             for name in (
                 table.get("name"),
                 *table.get("aliases", []),
@@ -167,9 +187,9 @@ def curated_keys() -> set[str]:
                 *table.get("demonyms", []),
             ):
                 if name:
-                    keys.add(key_of(name))
+                    keys[key_of(name)].add(code)
         for name in (*data.get("names", []), *data.get("zh_names", [])):
-            keys.add(key_of(name))
+            keys[key_of(name)].add("")
     return keys
 
 
@@ -188,7 +208,7 @@ def iso_rows(words: Words) -> tuple[list[Row], dict[str, Row]]:
     for subdivision in pycountry.subdivisions:
         if subdivision.parent_code is not None or subdivision.code in _OWN_COUNTRY_CODE:
             continue
-        row = Row("S", subdivision.code, subdivision.name)
+        row = Row("S", subdivision.code, subdivision.name, type=subdivision.type)
         _name_subdivision(row, subdivision.name, subdivision.type, words)
         if subdivision.code.startswith("US-") and subdivision.type == "State":
             for institution in _STATE_INSTITUTIONS:
@@ -222,9 +242,14 @@ def admin1_crosswalk(subdivisions: dict[str, Row], words: Words) -> dict[str, st
             if level != "1" or iso not in subdivisions or not geonames:
                 continue
             crosswalk[geonames] = iso
+            row = subdivisions[iso]
             for alias in fields[5].split("|"):
-                if _LATIN.match(alias) and alias[0].isupper() and not alias.isupper() and "," not in alias:
-                    subdivisions[iso].alias(alias, words.guard(alias, 0))
+                # English forms news uses (Brittany, Dubai, "Gansu Province"), not every
+                # language's formal name ("Parròquia d'Encamp").
+                stem = alias.rsplit(" ", 1)[0]
+                known = stem in row.aliases or stem == row.name
+                if "," not in alias and (words.english_name(alias) or known):
+                    row.alias(alias, words.guard(alias, 0))
                 elif _HAN.match(alias):
                     subdivisions[iso].alias(simplified(alias))
     return crosswalk
@@ -276,10 +301,11 @@ def town_rows(
         for alternate in alternates if people >= 1_000_000 else ():  # Bangalore, Bombay, Kiev
             if words.english_name(alternate) and not words.guard(alternate, 0):
                 row.alias(alternate)
-        # A Chinese name of two characters is inside many words ("扩大数字" holds Tarsus, 大数):
-        # only a big city's; three or more, a town's above a hundred thousand.
-        for zh in han:
-            if people >= (1_000_000 if len(zh) == 2 else 100_000):
+        # A Chinese name of two characters is inside many words ("扩大数字" holds Tarsus, 大数),
+        # one ending in 市 inside 市场 ("环球市场"): only a big city's; other names, a town's
+        # above a hundred thousand whose English name is no word or person's name (桑托斯).
+        for zh in han if not words.guard(name, 0) else ():
+            if people >= (1_000_000 if len(zh) == 2 or zh.endswith("市") else 100_000):
                 row.alias(zh)
     return list(rows.values()), chinese
 
@@ -299,8 +325,11 @@ def china_rows(
     table = Path(cpca.__file__).parent / "resources" / "adcodes.csv"
     with table.open(encoding="utf-8") as handle:
         divisions = {line["adcode"][:6]: line["name"] for line in csv.DictReader(handle)}
+    # 陕西省 may be listed only as 陕西, 内蒙古自治区 as 内蒙古: its name or its first characters.
     province_of = {
-        adcode[:2]: provinces.get(name) for adcode, name in divisions.items() if adcode.endswith("0000")
+        adcode[:2]: next((provinces[n] for n in (name, name[:2], name[:3]) if n in provinces), None)
+        for adcode, name in divisions.items()
+        if adcode.endswith("0000")
     }
     rows: dict[str, Row] = {}
     city_code: dict[str, str] = {}
@@ -397,17 +426,29 @@ def county_rows() -> list[Row]:
     return rows
 
 
-def drop_curated(rows: Iterable[Row], taken: set[str]) -> list[Row]:
-    """Curated names win over towns: a town's, county's or district's alias the curated
-    files use is dropped, and so is one that is a country's name. ISO's own names stay beside
-    the curated ones, as they always have: "Georgia" is the country and the state, and the
-    story decides. A name two generated places share stays on both."""
+def drop_curated(rows: Iterable[Row], taken: dict[str, set[str]]) -> list[Row]:
+    """Curated names win. A town's, county's or district's alias the curated files use is
+    dropped, and so is one that is a country's name or a state's abbreviation. A
+    subdivision's is dropped where the curated name is its own country's ("Luxembourg" is the
+    country, not its canton; "Almaty" the city, not the province) or it is another country's
+    ("Puerto Rico" is `PR`, not `US-PR`), except a state's: "Georgia" is the country and the
+    state, and the story decides. A name two generated places share stays on both."""
     rows = list(rows)
+    countries = {key_of(a) for row in rows if row.kind in {"C", "A"} for a in row.aliases}
     kept = []
-    countries = {key_of(a) for row in rows if row.kind == "C" for a in row.aliases}
     for row in rows:
+        country = row.code.split("-")[0]
         if row.kind in {"T", "D", "K"}:
-            row.aliases = {a: g for a, g in row.aliases.items() if key_of(a) not in taken | countries}
+            row.aliases = {
+                a: g for a, g in row.aliases.items() if key_of(a) not in taken and key_of(a) not in countries
+            }
+        elif row.kind == "S":
+            row.aliases = {
+                alias: guard
+                for alias, guard in row.aliases.items()
+                if not any(code.split("-")[0] in {country, ""} for code in taken.get(key_of(alias), ()))
+                and (key_of(alias) not in countries or row.type == "State")
+            }
         row.aliases = {a: g for a, g in row.aliases.items() if key_of(a)}
         if row.aliases or row.kind in {"C", "S"}:  # "Congo, The Democratic Republic of the": a name only
             kept.append(row)

@@ -142,3 +142,19 @@ def test_the_generated_file_credits_its_sources() -> None:
 
 def _key(name: str) -> str:
     return " ".join(re.findall(r"\w+", name.lower()))
+
+
+def test_a_state_after_a_comma_chooses_between_namesakes(tagger: Tagger) -> None:
+    tags = tagger.tag(*moratorium("Reading, Pa.,"), "")
+    assert regions(tags) == ["US-PA-reading"]
+
+
+def test_a_state_abbreviation_alone_is_no_state(tagger: Tagger) -> None:
+    tags = tagger.tag("Mass adoption: Wash. lawmakers weigh crypto rules", "", "")
+    assert not any(code in {"US-MA", "US-WA"} for code in regions(tags))
+
+
+def test_the_story_s_province_settles_namesake_districts(tagger: Tagger) -> None:
+    """Shenzhen and Hegang both have a 南山区: beside 深圳 it is Shenzhen's."""
+    tags = tagger.tag("深圳南山区出台区块链产业扶持政策", "深圳市南山区人民政府印发扶持措施。", "")
+    assert regions(tags) == ["CN-GD-shenzhen"]

@@ -47,10 +47,8 @@ class Locality(Place):
 
 
 @dataclass(frozen=True, slots=True)
-class StateAbbreviation:
-    """ "Ala." in "Mobile, Ala.": no place of its own, the context that makes a town one."""
-
-    code: str
+class StateAbbreviation(Place):
+    """ "Ala." in "Mobile, Ala.": a place only right after a town, to say which one it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +126,7 @@ def _add_generated(gazetteer: Gazetteer) -> None:
             continue
         kind, code, name, population, aliases = line.split("\t")
         if kind == "A":
-            sense: Place | StateAbbreviation = StateAbbreviation(code)
+            sense: Place = StateAbbreviation(code)
         else:
             if kind != "D":  # a district's code is its city's, which has a name of its own
                 names.setdefault(code, name)

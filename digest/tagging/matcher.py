@@ -75,13 +75,7 @@ class Matcher:
             self._index(list(patterns))
 
     def _index(self, patterns: list[Pattern]) -> None:
-        by_key: dict[str, list[Pattern]] = {}
-        for key, pattern in zip(_keys([p.text for p in patterns]), patterns, strict=True):
-            if (group := by_key.get(key)) is None:
-                by_key[key] = [pattern]
-            else:
-                group.append(pattern)
-        by_key.pop("", None)
+        by_key, lower_case = _grouped(patterns)
         self._by_key = by_key
         # Only the index is built here; each key's entry is built when a text first holds it:
         # most of the gazetteer's towns are never named in a run.
@@ -90,24 +84,32 @@ class Matcher:
         self._by_two_words: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         self._one_char: set[str] = set()
         self._by_two_chars: dict[str, list[str]] = {}
+        # A text word starts a name only capitalised, unless some name or phrase it starts is
+        # written lower-case too: "police", "most" and "of" start only towns' names.
+        self._first_any: set[str] = set()
+        first_capital: set[str] = set()
         has_cjk = _HAS_CJK.search
         for key in by_key:
-            if " " not in key and not has_cjk(key):
-                self._one_word.add(key)
-            elif not has_cjk(key):
-                words = tuple(key.split(" "))
-                self._by_two_words.setdefault(words[:2], []).append(words)  # type: ignore[arg-type]
+            if key.isascii() or not has_cjk(key):
+                first = key.split(" ", 1)[0]
+                (self._first_any if key in lower_case else first_capital).add(first)
+                if first == key:
+                    self._one_word.add(key)
+                else:
+                    words = tuple(key.split(" "))
+                    self._by_two_words.setdefault(words[:2], []).append(words)  # type: ignore[arg-type]
             elif not _HAS_CJK.match(key):
                 continue  # "e-cny试点": its Latin start is a key of its own already
             elif len(key) == 1:
                 self._one_char.add(key)
             else:
                 self._by_two_chars.setdefault(key[:2], []).append(key)
+        self._first_capital = first_capital - self._first_any
+        self._first_words = self._first_any | first_capital
         for by_words in self._by_two_words.values():
             by_words.sort(key=len, reverse=True)
         for by_chars in self._by_two_chars.values():
             by_chars.sort(key=len, reverse=True)
-        self._first_words = self._one_word | {first for first, _ in self._by_two_words}
 
     def _entry(self, key: str) -> _Entry:
         entry = self._entries.get(key)
@@ -125,7 +127,7 @@ class Matcher:
         folded = fold(text)
         if len(folded) != len(text):  # a rare character that lower-cases to two
             folded = "".join(c if len(c) == 1 else t for c, t in zip(fold_chars(text), text, strict=True))
-        spans = self._latin(folded)
+        spans = self._latin(folded, text)
         if (self._one_char or self._by_two_chars) and _HAS_CJK.search(folded):
             spans += self._chinese(folded)
         entities: list[Hit] = []
@@ -140,21 +142,23 @@ class Matcher:
         entities = _longest_first(entities)
         return entities, _outside(_longest_first(phrases), entities)
 
-    def _latin(self, folded: str) -> list[tuple[int, int, str]]:
+    def _latin(self, folded: str, text: str) -> list[tuple[int, int, str]]:
         # Splitting on words keeps the separators too, so running lengths give every word's
         # offset without a Python step per word.
         parts = _LATIN_WORD.split(folded)
         words = parts[1::2]
-        first_words = self._first_words
+        starts = list(accumulate(map(len, parts), initial=0))[1::2]
+        first_words, first_capital = self._first_words, self._first_capital
         candidates = [index for index, word in enumerate(words) if word in first_words]
         if not candidates:
             return []
-        starts = list(accumulate(map(len, parts), initial=0))[1::2]
         one_word, by_two_words = self._one_word, self._by_two_words
         last_index = len(words) - 1
         found = []
         for index in candidates:
             word = words[index]
+            if word in first_capital and not text[starts[index]].isupper():
+                continue  # "police", "most": the towns' names are written capitalised
             if word in one_word:
                 found.append((starts[index], starts[index] + len(word), word))
             if index < last_index:
@@ -177,20 +181,32 @@ class Matcher:
         return found
 
 
+def _grouped(patterns: list[Pattern]) -> tuple[dict[str, list[Pattern]], set[str]]:
+    """The patterns by key, and the keys some pattern of which matches a lower-case word."""
+    by_key: dict[str, list[Pattern]] = {}
+    lower_case: set[str] = set()
+    for key, pattern in zip(_keys([p.text for p in patterns]), patterns, strict=True):
+        if (group := by_key.get(key)) is None:
+            by_key[key] = [pattern]
+        else:
+            group.append(pattern)
+        if not (pattern.proper or (pattern.exact_case and pattern.text[:1].isupper())):
+            lower_case.add(key)
+    by_key.pop("", None)
+    return by_key, lower_case
+
+
 def _keys(texts: list[str]) -> list[str]:
     """Each text's key, all folded at once (one pass over tens of thousands of names): Latin
     keys are the words joined by single spaces, keys with Chinese the folded text itself."""
     texts = [text.replace("\n", " ") for text in texts] if any("\n" in t for t in texts) else texts
     # Chinese is read as simplified one character at a time, slowly: fold only the texts with any.
-    chinese = {index for index, text in enumerate(texts) if _HAS_CJK.search(text)}
+    chinese = {index for index, text in enumerate(texts) if not text.isascii() and _HAS_CJK.search(text)}
     folded = _fold_latin("\n".join(texts)).split("\n")
     for index in chinese:
         folded[index] = fold(texts[index])
     latin = _NOT_WORD.sub(" ", "\n".join(folded)).split("\n")
-    return [
-        original if _HAS_CJK.search(original) else words.strip()
-        for original, words in zip(folded, latin, strict=True)
-    ]
+    return [folded[index] if index in chinese else words.strip() for index, words in enumerate(latin)]
 
 
 class _Group:

@@ -37,10 +37,20 @@ def plausible(hit: Hit, sentence: Sentence) -> bool:
     """Whether a name found in a sentence is a place at all there. Every curated name and
     every generated name that is no everyday word is; "Mobile", "Nice" or "Warren" is only
     in a place-like context: "Mobile, Ala.", "Nice-based", "the city of Reading"."""
-    if _qualifies_previous(hit, sentence):
-        return False
-    guards = {m.guard if isinstance(m, Locality) else "" for m in hit.meanings if isinstance(m, Place)}
-    if not guards or "" in guards:
+    places = [m for m in hit.meanings if isinstance(m, Place)]
+    if (town := _qualified_town(hit, sentence)) is not None:
+        # "Mobile, Alabama": the state says which Mobile, and a town of one name holds it
+        # already (as a mention of its own it would outweigh the town); of namesakes ("Reading,
+        # Pa.") it stays, and the story's country settles them.
+        return len({m.code for m in town.meanings if isinstance(m, Place)}) > 1
+    if not places or any(isinstance(m, StateAbbreviation) for m in places):
+        return not places  # "Ind." or "Mass." anywhere else is no state
+    if not all(isinstance(m, Locality) for m in places):
+        return True  # a curated name
+    if hit.surface.isupper() and len(hit.surface) <= 5:
+        return False  # "ANDE" is Paraguay's power utility, not Ande in Côte d'Ivoire
+    guards = {m.guard for m in places if isinstance(m, Locality)}
+    if "" in guards:
         return True
     zone = sentence.zone_text
     if _PLACE_AFTER.match(zone, hit.end) or _PLACE_BEFORE.search(zone, max(0, hit.start - 20), hit.start):
@@ -63,23 +73,24 @@ def _parent_follows(hit: Hit, sentence: Sentence) -> bool:
             continue
         if sentence.zone_text[hit.end : other.start].strip() != ",":
             return False
-        parents = [m.code for m in other.meanings if isinstance(m, Place | StateAbbreviation)]
+        parents = [m.code for m in other.meanings if isinstance(m, Place)]
         return any(code.startswith(parent + "-") for code in codes for parent in parents)
     return False
 
 
-def _qualifies_previous(hit: Hit, sentence: Sentence) -> bool:
-    """ "Alabama" in "Mobile, Alabama" says which Mobile: the town's code holds it already,
-    so it is no mention of its own (which would outweigh the town it qualifies)."""
+def _qualified_town(hit: Hit, sentence: Sentence) -> Hit | None:
+    """The town just before `hit`, after a comma, when `hit` is a place holding it."""
     previous = None
     for other in sentence.entities:
         if other.start >= hit.start:
             break
         previous = other
     if previous is None or sentence.zone_text[previous.end : hit.start].strip() != ",":
-        return False
-    parents = [m.code + "-" for m in hit.meanings if isinstance(m, Place)]
-    return any(isinstance(m, Place) and m.code.startswith(tuple(parents)) for m in previous.meanings)
+        return None
+    parents = tuple(m.code + "-" for m in hit.meanings if isinstance(m, Place))
+    if any(isinstance(m, Place) and m.code.startswith(parents) for m in previous.meanings):
+        return previous
+    return None
 
 
 def _beside_a_name(hit: Hit, zone: str) -> bool:
@@ -90,22 +101,36 @@ def _beside_a_name(hit: Hit, zone: str) -> bool:
 
 
 def country_context(mentions: list[Mention]) -> dict[str, float]:
-    """How much the unambiguous mentions point at each country, to settle ambiguous ones."""
+    """How much the unambiguous mentions point at each country, and at each region inside
+    one (keyed by every prefix of their codes), to settle ambiguous ones."""
     context: defaultdict[str, float] = defaultdict(float)
     for mention in mentions:
         if len(mention.codes) == 1:
-            context[mention.codes[0].split("-")[0]] += mention.score
+            for prefix in _prefixes(mention.codes[0]):
+                context[prefix] += mention.score
     return context
 
 
 def resolve(codes: tuple[str, ...], context: dict[str, float], *, subnational: bool) -> str:
     """Georgia is the country unless the story is about the US or speaks of a state senate;
-    a city named both as itself and as its province is the city. Among towns of one name the
-    story's other places decide, then the larger town (the gazetteer lists it first)."""
+    a city named both as itself and as its province is the city. Among places of one name
+    the story's other places decide, its country first, then its province (深圳南山区 is
+    Shenzhen's Nanshan, not Hegang's), then the larger town (the gazetteer lists it first)."""
     if len(codes) > 1:
         codes = tuple(c for c in codes if not any(other.startswith(c + "-") for other in codes))
     if len(codes) == 1:
         return codes[0]
+
+    def support(code: str) -> tuple[float, ...]:  # a tie keeps the first, as listed
+        found = [context.get(prefix, 0.0) for prefix in _prefixes(code)]
+        return (*found, *[0.0] * (3 - len(found)))
+
     if subnational and (subdivisions := [code for code in codes if "-" in code]):
-        return max(subdivisions, key=lambda code: context.get(code.split("-")[0], 0.0))
-    return max(codes, key=lambda code: context.get(code.split("-")[0], 0.0))
+        return max(subdivisions, key=support)
+    return max(codes, key=support)
+
+
+def _prefixes(code: str) -> list[str]:
+    """ "CN-GD-shenzhen" is in "CN" and "CN-GD" too."""
+    parts = code.split("-")
+    return ["-".join(parts[: depth + 1]) for depth in range(len(parts))]
