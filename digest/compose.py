@@ -275,19 +275,24 @@ def _sections(
             if code != country
         )
         own = _ranked(by_code.get(country, []))
-        listed = _ranked(others_by_country.pop(country, [])) if country else ()
+        listed = _first(others_by_country.pop(country, [])) if country else ((), 0)
         name = names.get(country, country) if country else "No region named"
-        sections.append(Section(country, name, own, places, listed[:ALSO_FROM], len(listed[ALSO_FROM:])))
+        sections.append(Section(country, name, own, places, *listed))
     sections.sort(key=lambda section: (section.code == "", -section.count, section.name))
     rest = [
-        Section(country, names.get(country, country), (), (), listed[:ALSO_FROM], len(listed[ALSO_FROM:]))
+        Section(country, names.get(country, country), (), (), *_first(stories))
         for country, stories in others_by_country.items()
-        for listed in (_ranked(stories),)
     ]
     rest.sort(key=lambda section: (-section.other_count, section.name))
     # Past the first few, a region is only named with its count: nothing of it is told.
     rest[OTHER_REGIONS:] = [replace(s, others=(), more_others=s.other_count) for s in rest[OTHER_REGIONS:]]
     return tuple(sections), tuple(rest)
+
+
+def _first(others: list[Story]) -> tuple[tuple[Story, ...], int]:
+    """A region's first ALSO_FROM other stories, ranked, and how many more there are."""
+    ranked = _ranked(others)
+    return ranked[:ALSO_FROM], len(ranked) - min(len(ranked), ALSO_FROM)
 
 
 def _others_by_country(others: list[Story], names: Mapping[str, str]) -> dict[str, list[Story]]:

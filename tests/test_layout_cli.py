@@ -253,3 +253,21 @@ def test_retag_on_a_terminal_draws_its_progress_on_stderr_only(feeds: Path, env:
 
     assert process.returncode == 0 and stdout == b""
     assert "retagged 6 items: " in drawn.decode() and "Traceback" not in drawn.decode()
+
+
+def test_explain_wraps_a_long_list_of_regions_under_its_values() -> None:
+    from digest.render import explain  # noqa: PLC0415
+
+    places = [("CN-GS-lanzhou", "兰州市七里河区"), ("CN-BJ", "Beijing"), ("HK", "Hong Kong")] * 4
+    item = dataclasses.replace(
+        ITEMS[3],
+        tags=Tags((), tuple(Region(code, name) for code, name in places), "CN-BJ", ()),
+    )
+
+    lines = explain.render(item).splitlines()
+
+    start = next(n for n, line in enumerate(lines) if line.startswith("regions: "))
+    wrapped = lines[start + 1 :]
+    assert wrapped and all(line.startswith(" " * 9) and line[9] != " " for line in wrapped if line)
+    assert all(columns(line) <= 78 for line in lines)
+    assert "Beijing (CN-BJ, primary)" in " ".join(lines)
