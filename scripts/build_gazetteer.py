@@ -343,7 +343,9 @@ def china_rows(
             continue  # Beijing's 市辖区: the districts belong to the municipality itself
         if prefecture or adcode[2:4] == "90":  # a county-level city the province runs directly
             short = _short_name(name)
-            code = f"{province}-{slug(''.join(lazy_pinyin(short)))}"
+            # The code spells the city as English news does: its pinyin, but Harbin, Urumqi,
+            # Ordos for the cities English knows by another name.
+            code = f"{province}-{slug(_EXONYMS.get(short) or ''.join(lazy_pinyin(short)))}"
             if not code.rpartition("-")[2]:
                 continue
             city_code[adcode[:4]] = code
@@ -374,6 +376,16 @@ def _short_name(name: str) -> str:
             break
     cut = min((i for ethnic in _ETHNIC if (i := name.find(ethnic)) >= 2), default=len(name))
     return name[:cut]
+
+
+# Prefecture cities whose English name is not their pinyin (GeoNames' names for them point at
+# seat towns as often as at the cities, so these are listed, not looked up).
+_EXONYMS = {
+    "哈尔滨": "Harbin", "齐齐哈尔": "Qiqihar", "乌鲁木齐": "Urumqi", "克拉玛依": "Karamay", "喀什": "Kashgar",
+    "和田": "Hotan", "吐鲁番": "Turpan", "伊犁": "Ili", "鄂尔多斯": "Ordos", "呼和浩特": "Hohhot",
+    "呼伦贝尔": "Hulunbuir", "巴彦淖尔": "Bayannur", "乌兰察布": "Ulanqab", "锡林郭勒": "Xilingol",
+    "拉萨": "Lhasa", "日喀则": "Shigatse", "林芝": "Nyingchi", "昌都": "Qamdo",
+}  # fmt: skip
 
 
 def _english(short: str, geonames_cn: dict[str, dict[str, object]], lazy_pinyin: object) -> str:

@@ -423,3 +423,13 @@ def test_a_deals_other_party_is_not_where_the_story_is(tagger: Tagger) -> None:
     )
     assert regions(deal) == ["CN-GD-shenzhen"]
     assert seat_first.primary_region == "SG"
+
+
+def test_a_towns_name_as_a_persons_surname_is_no_place(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Exchange launches flexible staking product",
+        "",
+        "The exchange launched a staking service on Wednesday with daily payouts for customers.\n"
+        "“Flex gives up a little yield for freedom,” said Ingrid Salo, the company's head of product.",
+    )
+    assert regions(tags) == []

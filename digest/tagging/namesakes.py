@@ -30,6 +30,12 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|outside|around)\s+$")
 # "Elizabeth Warren", "Gary Gensler": a town that is a person's name, beside another name.
 _NAME_AFTER = re.compile(r" [A-Z][a-z]+")
 _NAME_BEFORE = re.compile(r"[A-Z][a-z]+ $")
+# A capitalised word (not sentence-initial) right before a name: "Ingrid Salo".
+_GIVEN_NAME_BEFORE = re.compile(r"[a-z,]\s(?P<name>[A-Z][a-z]+) $")
+_PLACE_WORDS = frozenset({
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+    "Greater", "Downtown", "Upper", "Lower", "New", "Old", "Port", "Lake", "Mount", "Saint", "San",
+})  # fmt: skip
 _SMALL_WORDS = frozenset({"In", "At", "Of", "The", "And", "For", "From", "To", "On", "By", "With", "Near"})
 
 
@@ -51,7 +57,7 @@ def plausible(hit: Hit, sentence: Sentence) -> bool:
         return False  # "ANDE" is Paraguay's power utility, not Ande in Côte d'Ivoire
     guards = {m.guard for m in places if isinstance(m, Locality)}
     if "" in guards:
-        return True
+        return not (all(m.code.count("-") >= 2 for m in places) and _surname(hit, sentence))
     zone = sentence.zone_text
     if _PLACE_AFTER.match(zone, hit.end) or _PLACE_BEFORE.search(zone, max(0, hit.start - 20), hit.start):
         return True
@@ -62,6 +68,15 @@ def plausible(hit: Hit, sentence: Sentence) -> bool:
     if _beside_a_name(hit, zone):
         return False
     return bool(_PREPOSITION_BEFORE.search(zone, max(0, hit.start - 10), hit.start))
+
+
+def _surname(hit: Hit, sentence: Sentence) -> bool:
+    """ "said Ingrid Salo": a town's name right after a capitalised word in mid-sentence is a
+    person's surname. Headlines capitalise every word, so they are left alone."""
+    if sentence.where == "title" or not hit.surface[:1].isupper():
+        return False
+    before = _GIVEN_NAME_BEFORE.search(sentence.zone_text, max(0, hit.start - 24), hit.start)
+    return before is not None and before["name"] not in _SMALL_WORDS | _PLACE_WORDS
 
 
 def _parent_follows(hit: Hit, sentence: Sentence) -> bool:
