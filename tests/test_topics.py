@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from digest.models import Tags
 from digest.tagging import Tagger
+from digest.tagging.taxonomy import DATA
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +198,41 @@ def test_related_stories_below_a_company_story_do_not_make_it_policy(tagger: Tag
     )
     tags = tag(tagger, "Exchange upgrades its wallet system", "", body)
     assert not tags.policy
+
+
+def test_a_court_ordering_seized_coins_sold_is_enforcement(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Court orders police to sell seized bitcoin",
+        "The district court said coins seized from a fraud ring must be auctioned, with proceeds "
+        "going to victims.",
+    )
+    assert tags.topics[:1] == ("enforcement",)
+
+
+def test_a_regulatory_sandbox_is_regulation(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Securities regulator admits three firms to its regulatory sandbox",
+        "The commission said the firms may test tokenised fund services under lighter rules for a year.",
+    )
+    assert tags.topics[:1] == ("regulation",)
+
+
+def test_a_chinese_word_that_holds_a_shorter_phrase_hides_it(tagger: Tagger) -> None:
+    # 数字金融资产 holds 融资 (a funding round), which would read the headline as company news
+    tags = tag(
+        tagger,
+        "某州议会通过数字金融资产法修正案",
+        "州议会通过修正案，将数字资产业务牌照申请截止日期推迟一年。",
+    )
+    assert "legislation" in tags.topics
+
+
+def test_a_phrase_is_listed_once_in_a_topic() -> None:
+    with (DATA / "topics.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    for topic, table in data["topics"].items():
+        anchored = [text for texts in table.get("anchored", {}).values() for text in texts]
+        listed = [*table["strong"], *table["weak"], *anchored]
+        assert len(listed) == len(set(listed)), topic  # a phrase listed twice would count twice

@@ -1,5 +1,10 @@
 """Read each sentence for policy: public actors, topic phrases, cues that the story is about
-a market, a company or a person; and note the places it names."""
+a market, a company or a person; and note the places it names.
+
+A weak phrase counts beside a public actor, an anchored one only beside its kind of actor. A
+story whose headline, summary and opening say nothing of government is not about it: its
+body's policy words count for little. Which topics a policy story has leans on its opening:
+body sentences weigh half."""
 
 from __future__ import annotations
 
