@@ -121,8 +121,19 @@ _CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
+
+
+def _spelled(words: str) -> frozenset[str]:
+    """Words as a line split on spaces holds them: bare, or with the punctuation around them."""
+    return frozenset(
+        spelling
+        for word in words.split()
+        for spelling in (word, *(word + mark for mark in ".,:;!?)'\"”’"), *(mark + word for mark in '("“‘'))
+    )
+
+
 _CUES_EN = tuple(
-    (frozenset(words.split()), re.compile(cues, re.IGNORECASE))
+    (_spelled(words), re.compile(cues, re.IGNORECASE))
     for words, cues in (
         (  # reporters' credits and contacts
             "contributed write contact reach tip",
@@ -134,7 +145,7 @@ _CUES_EN = tuple(
             r"\b(?:getty images|shutterstock|istock|ap photo|afp photo|reuters/|/reuters|via getty)\b",
         ),
         (  # cookies and copyright
-            "c copyright reserved cookie cookies reproduction reproduced reproduce",
+            "(c) copyright reserved cookie cookies reproduction reproduced reproduce",
             r"\(c\) ?\d{4}|\bcopyright (?:\d{4}|©)|\ball rights reserved\b"
             r"|\bcookie (?:policy|notice|settings)"
             r"|\b(?:use|uses|accept|manage) (?:of )?(?:all )?cookies\b"
@@ -162,15 +173,15 @@ _CUES_EN = tuple(
         ),
     )
 )
+
 _EN_TRIGGERS = frozenset().union(*(words for words, _ in _CUES_EN))
-_PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,./:;<=>?[\\]^_`{|}~“”‘’—–…", " "))
 # A newsletter blurb offers the reader a mailing: a mailing word, and a word that offers it.
 # "Subscribe" and "sign up" are also how a story says investors buy a fund or users join an
 # app, so they count only with what is offered: an email, a briefing, for free.
-_MAILING = frozenset(["newsletter", "newsletters", "inbox", "unsubscribe", "mailing"])
-_OFFER = frozenset(["you", "your", "our", "free", "click", "sign", "subscribe", "email", "daily", "weekly"])
-_SIGNING = frozenset(["sign", "signing", "subscribe"])
-_MAILED = frozenset(["newsletter", "newsletters", "email", "e-mail", "inbox", "briefing", "alerts"])
+_MAILING = _spelled("newsletter newsletters inbox unsubscribe mailing")
+_OFFER = _spelled("you your our free click sign subscribe email daily weekly")
+_SIGNING = _spelled("sign signing subscribe")
+_MAILED = _spelled("newsletter newsletters email e-mail inbox briefing alerts")
 # Bylines and bios: capitals tell a name, so these keep their case.
 _BYLINE = re.compile(r"\W*(?:[Bb]y|BY|[Ww]ords by|[Pp]hotos? by|[Tt]ext by)\s+[A-ZÀ-Þ]")
 _BIO = re.compile(
@@ -419,7 +430,7 @@ def _furniture_en(text: str, words: int) -> bool:
         return True
     if words > BLURB_MAX_WORDS:
         return False
-    tokens = set(text.lower().translate(_PUNCTUATION).split())
+    tokens = set(text.lower().split())
     if not tokens.isdisjoint(_MAILING) and not tokens.isdisjoint(_OFFER):
         return True
     if not tokens.isdisjoint(_SIGNING) and not tokens.isdisjoint(_MAILED):
@@ -556,13 +567,16 @@ def _blank_dateline(line: str) -> str:
     found = _DATELINE_AGENCY.match(line) if first == "(" else None
     if found is None and not first.isascii():
         found = _DATELINE_ZH.match(line)
-    if found is None and (first.isupper() or first == "("):
+    if found is None and (first.isupper() or first == "(") and _DASHES.search(line, 0, 72):
         found = _DATELINE_EN.match(line)
         if found is not None and not _dateline_head(found.group(1)):
             found = None
     if found is None or found.end() >= len(line.rstrip()):
         return line
     return " " * found.end() + line[found.end() :]
+
+
+_DASHES = re.compile(r"[—–]|--|\s-\s")
 
 
 def _dateline_head(head: str) -> bool:
