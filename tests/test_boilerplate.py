@@ -143,6 +143,35 @@ def test_a_chinese_list_of_measures_stays() -> None:
     assert kept(page) == page.split("\n")
 
 
+def test_a_schedule_an_interview_and_broken_lines_stay() -> None:
+    page = "\n".join([
+        STORY_EN,
+        "March 1 - Registration opens for existing exchanges",
+        "July 1 - Licences required for every exchange",
+        "Sept. 30 - First audits of client money due",
+        "Q: Will foreign exchanges need a licence?",
+        "A: Only those serving local customers",
+        "Officials said the deadline could move if the",
+        "parliament delays the enabling law,",
+        "and banks asked for more time",
+        MORE_STORY_EN,
+    ])  # fmt: skip
+    assert kept(page) == page.split("\n")
+
+
+def test_a_related_line_and_its_list_go() -> None:
+    page = "\n".join([
+        STORY_EN,
+        "Related: Hong Kong's SFC approves two more trading platforms",
+        "- Dubai's VARA fines seven firms over marketing breaches",
+        "- Wyoming lawmakers weigh a state stablecoin",
+        MORE_STORY_EN,
+        "Follow Ledger Weekly on Facebook, Twitter and Instagram.",
+        "twitter.com/ledgerweekly",
+    ])  # fmt: skip
+    assert kept(page) == [STORY_EN, MORE_STORY_EN]
+
+
 def test_a_run_of_bare_headlines_is_another_story_list() -> None:
     page = "\n".join([
         STORY_EN,

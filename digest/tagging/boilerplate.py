@@ -51,7 +51,7 @@ _LATIN_WORDS = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’.-][A-Za-z\u00c0-\u024
 _CLOSERS = "'\"”’」』)）] \t"
 _FULL_STOPS = ".。!！;；:：…"
 # A list item: a bullet, or a number or an ordinal ("1.", "(1)", the Chinese "one," and
-# "article one" forms).
+# "article one" forms), or a date ("June 9 - ...": a schedule, not a headline).
 _BULLET = re.compile(r"\s*[-–—•·．・▪■□◆◇►▶▸»※*+]")
 _ENUMERATED = re.compile(
     r"\s*(?:\(?\d{1,2}[.)、]|\(?[a-z][.)]\s|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]"
@@ -99,7 +99,10 @@ _FURNITURE_EN_START = re.compile(
     r"|(?:photo|photograph|image|picture|caption|credit|illustration|file photo|pictured|top image"
     r"|main image)\s*[:：|]|(?:disclaimer|disclosure|editor'?s note|correction|clarification)\s*[:：]"
     r"|comments?\s*\(\d+\)|(?:accessibility|about (?:us|legal notices|public notices"
-    r"|this (?:notice|site|page)))\s*[:：])",
+    r"|this (?:notice|site|page)))\s*[:：]|(?:filed under|tags?|topics?|categor(?:y|ies))\s*[:：]"
+    r"|thanks for (?:signing up|subscribing)|like this (?:story|article)\?"
+    r"|follow\b.{0,80}\bon (?:twitter|x|facebook|instagram|linkedin|telegram|threads|youtube)\b"
+    r"|https?://\S+$|www\.\S+$|[\w.-]+\.(?:com|net|org)/\S*$|\[[^\]]{1,30}\]$)",
     re.IGNORECASE,
 )
 # Share bars, players, adverts and site links: a short line that is nothing else.
@@ -109,8 +112,7 @@ _UI_EN = re.compile(
     r"|share (?:this|on|via)\b|print (?:article|this)|e-?mail (?:this|article)|story continues"
     r"|continue reading|listen to (?:this|the) (?:article|story)|\d+ min(?:ute)?s? read|play video"
     r"|watch(?: the)? video|click here|tap here|open in app|download (?:the|our) app|order reprints"
-    r"|copy link|skip to|back to top|jump to"
-    r"|follow\b.*\bon (?:twitter|x|facebook|instagram|linkedin|telegram|threads|youtube)\b)",
+    r"|copy link|skip to|back to top|jump to|.*\bclick(?:ing)? here\b)",
     re.IGNORECASE,
 )
 _CAPTION_CREDIT = re.compile(
@@ -119,8 +121,19 @@ _CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
+
+
+def _spelled(words: str) -> frozenset[str]:
+    """Words as a line split on spaces holds them: bare, or with the punctuation around them."""
+    return frozenset(
+        spelling
+        for word in words.split()
+        for spelling in (word, *(word + mark for mark in ".,:;!?)'\"”’"), *(mark + word for mark in '("“‘'))
+    )
+
+
 _CUES_EN = tuple(
-    (frozenset(words.split()), re.compile(cues, re.IGNORECASE))
+    (_spelled(words), re.compile(cues, re.IGNORECASE))
     for words, cues in (
         (  # reporters' credits and contacts
             "contributed write contact reach tip",
@@ -132,7 +145,7 @@ _CUES_EN = tuple(
             r"\b(?:getty images|shutterstock|istock|ap photo|afp photo|reuters/|/reuters|via getty)\b",
         ),
         (  # cookies and copyright
-            "c copyright reserved cookie cookies reproduction reproduced reproduce",
+            "(c) copyright reserved cookie cookies reproduction reproduced reproduce",
             r"\(c\) ?\d{4}|\bcopyright (?:\d{4}|©)|\ball rights reserved\b"
             r"|\bcookie (?:policy|notice|settings)"
             r"|\b(?:use|uses|accept|manage) (?:of )?(?:all )?cookies\b"
@@ -146,6 +159,11 @@ _CUES_EN = tuple(
             r"|\bfor (?:general )?informational purposes only\b|\bfor information (?:purposes )?only\b"
             r"|\bmarket data (?:provided|powered) by\b",
         ),
+        (  # affiliate disclosures
+            "affiliate earn share commission",
+            r"\b(?:may|might|could) (?:earn|get|receive) (?:an? )?(?:affiliate )?"
+            r"(?:commission|share of (?:the )?sales?)\b|\baffiliate (?:links?|commissions?)\b",
+        ),
         (  # corrections, comment threads, a list of other stories inside a line
             "updated corrected join log notices stories headlines",
             r"\b(?:this|an earlier version of this) (?:article|story) (?:has been|was) (?:updated|corrected)"
@@ -155,14 +173,15 @@ _CUES_EN = tuple(
         ),
     )
 )
+
 _EN_TRIGGERS = frozenset().union(*(words for words, _ in _CUES_EN))
-_PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,./:;<=>?[\\]^_`{|}~“”‘’—–…", " "))
-# A newsletter blurb speaks to the reader: a sign-up word and a word for the reader. "Sign up"
-# is also how a story says users join an app, so it counts only with what is signed up for.
-_SIGN_UP = frozenset(["newsletter", "newsletters", "subscribe", "unsubscribe", "inbox", "mailing"])
-_READER = frozenset(["you", "your", "our", "free", "click", "email", "e-mail"])
-_SIGNING = frozenset(["sign", "signing"])
-_MAILINGS = frozenset(["newsletter", "newsletters", "email", "e-mail", "inbox", "briefing", "alerts"])
+# A newsletter blurb offers the reader a mailing: a mailing word, and a word that offers it.
+# "Subscribe" and "sign up" are also how a story says investors buy a fund or users join an
+# app, so they count only with what is offered: an email, a briefing, for free.
+_MAILING = _spelled("newsletter newsletters inbox unsubscribe mailing")
+_OFFER = _spelled("you your our free click sign subscribe email daily weekly")
+_SIGNING = _spelled("sign signing subscribe")
+_MAILED = _spelled("newsletter newsletters email e-mail inbox briefing alerts")
 # Bylines and bios: capitals tell a name, so these keep their case.
 _BYLINE = re.compile(r"\W*(?:[Bb]y|BY|[Ww]ords by|[Pp]hotos? by|[Tt]ext by)\s+[A-ZÀ-Þ]")
 _BIO = re.compile(
@@ -352,13 +371,26 @@ def _kind(line: str, headline: str) -> _Kind:
     words, cjk = measured.words, measured.cjk
     if words <= 8 and cjk <= 12 and (_HEADING_EN.match(text) or _HEADING_ZH.match(text)):
         return _Kind.HEADING
+    # "Read more: <another story>" is one, and often the first of a list.
+    inline = _INLINE_RELATED_ZH if cjk else _INLINE_RELATED
+    if words <= ITEM_MAX_WORDS and cjk <= HEADLINE_MAX_CJK * 2 and inline.match(text):
+        return _Kind.HEADING
     if cjk and cjk <= FURNITURE_MAX_CJK and not measured.sentence and _META_ZH.search(text):
         return _Kind.META
     if _furniture(measured) or (abs(len(text) - len(headline)) <= 1 and _folded(text) == headline):
         return _Kind.FURNITURE
-    if _BULLET.match(text) or _ENUMERATED.match(text):
+    if _BULLET.match(text) or _ENUMERATED.match(text) or _DATE_FIRST.match(text):
         return _Kind.ITEM
-    return _Kind.STORY if _prose(measured) else _Kind.HEADLINE
+    return _Kind.STORY if _prose(measured) or _continued(text) else _Kind.HEADLINE
+
+
+def _continued(text: str) -> bool:
+    """A line that goes on from the one before or into the next ("which were released online,")
+    or a question and its answer ("Q: ...", "A: ...") is part of the story, however short."""
+    return text[0].islower() or text.endswith((",", "，", "、", "-")) or bool(_ANSWERED.match(text))
+
+
+_ANSWERED = re.compile(r"(?:Q|A|Q\.|A\.|问|答|問)\s*[:：]")
 
 
 def _measure(text: str) -> _Line:
@@ -379,9 +411,6 @@ def _prose(line: _Line) -> bool:
 
 def _furniture(line: _Line) -> bool:
     text, words, cjk = line.text, line.words, line.cjk
-    inline = _INLINE_RELATED_ZH if cjk else _INLINE_RELATED
-    if words <= ITEM_MAX_WORDS and cjk <= HEADLINE_MAX_CJK * 2 and inline.match(text):
-        return True
     if words > FURNITURE_MAX_WORDS or cjk > FURNITURE_MAX_CJK:
         return False
     if _furniture_zh(text) if cjk else _furniture_en(text, words):
@@ -400,10 +429,10 @@ def _furniture_en(text: str, words: int) -> bool:
         return True
     if words > BLURB_MAX_WORDS:
         return False
-    tokens = set(text.lower().translate(_PUNCTUATION).split())
-    if not tokens.isdisjoint(_SIGN_UP) and not tokens.isdisjoint(_READER):
+    tokens = set(text.lower().split())
+    if not tokens.isdisjoint(_MAILING) and not tokens.isdisjoint(_OFFER):
         return True
-    if not tokens.isdisjoint(_SIGNING) and not tokens.isdisjoint(_MAILINGS):
+    if not tokens.isdisjoint(_SIGNING) and not tokens.isdisjoint(_MAILED):
         return True
     triggered = tokens & _EN_TRIGGERS
     return bool(triggered) and any(
@@ -468,14 +497,14 @@ def _blank_under_headings(lines: list[str], kinds: list[_Kind], blanked: list[bo
 
 
 def _blank_tail(lines: list[str], kinds: list[_Kind], blanked: list[bool]) -> None:
-    """After the last story paragraph, two or more headlines or bullets are other stories' links
-    (a numbered list, or one announced with a colon, is the story's own)."""
+    """After the last story paragraph and the story's last list, two or more headlines are other
+    stories' links (unless a line with a colon announced them)."""
     tail: list[int] = []
     for index in range(len(lines) - 1, -1, -1):
         kind = kinds[index]
         if kind in _PAST:
             continue
-        if kind is _Kind.STORY or (kind is _Kind.ITEM and _ENUMERATED.match(lines[index])):
+        if kind is not _Kind.HEADLINE:
             break
         tail.append(index)
     if len(tail) >= 2 and not _announced(lines, kinds, tail[-1]):
@@ -537,13 +566,16 @@ def _blank_dateline(line: str) -> str:
     found = _DATELINE_AGENCY.match(line) if first == "(" else None
     if found is None and not first.isascii():
         found = _DATELINE_ZH.match(line)
-    if found is None and (first.isupper() or first == "("):
+    if found is None and (first.isupper() or first == "(") and _DASHES.search(line, 0, 72):
         found = _DATELINE_EN.match(line)
         if found is not None and not _dateline_head(found.group(1)):
             found = None
     if found is None or found.end() >= len(line.rstrip()):
         return line
     return " " * found.end() + line[found.end() :]
+
+
+_DASHES = re.compile(r"[—–]|--|\s-\s")
 
 
 def _dateline_head(head: str) -> bool:
