@@ -52,3 +52,28 @@ def test_figures_hold(reports: dict[str, Report], part: str) -> None:
         report.topics.f1,
     )
     assert all(figure >= floor for figure, floor in zip(reached, FLOORS[part], strict=True)), reached
+
+
+# The v2 set (issue 12: every story's regions, whole articles with boilerplate, a third of the
+# Chinese traditional), its held-out fifth by language: floors a little below the figures
+# reached (`python tests/labelled/score.py --v2`). The issue's targets are above these.
+# policy F1, country-level region F1, full-code region F1, primary-region accuracy, topic F1
+V2_FLOORS = {
+    "en": (0.90, 0.92, 0.65, 0.68, 0.73),
+    "zh": (0.88, 0.92, 0.80, 0.78, 0.78),
+}
+
+
+@pytest.mark.parametrize("lang", V2_FLOORS)
+def test_v2_held_out_figures_hold(lang: str) -> None:
+    from labelled.score import load_v2  # noqa: PLC0415
+
+    report = score([i for i in load_v2() if i.held_out and i.lang == lang], Tagger())
+    reached = (
+        report.policy.f1,
+        report.countries.f1,
+        report.codes.f1,
+        report.primary_accuracy,
+        report.topics.f1,
+    )
+    assert all(figure >= floor for figure, floor in zip(reached, V2_FLOORS[lang], strict=True)), reached
