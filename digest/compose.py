@@ -304,7 +304,8 @@ def _others_by_country(others: list[Story], names: Mapping[str, str]) -> dict[st
         place = names.get(code, code) if code != country else ""
         if place.casefold() in story.item.title.casefold():
             place = ""
-        by_country[country].append(replace(story, place=place))
+        # Built, not `replace`d: a big window has thousands, and replace is slow.
+        by_country[country].append(Story(story.item, story.line, story.also, story.urls, place))
     return by_country
 
 
