@@ -31,11 +31,11 @@ _BUSINESS_BEFORE = re.compile(
 _NEXT_WORD = re.compile(
     r"(?P<possessive>['’]s\b)|\s+(?:has\s+|have\s+|will\s+|to\s+|is\s+set\s+to\s+)?(?P<word>[A-Za-z]+)"
 )
-# "late New York trading", "Beijing time", "北京时间": a clock or a market session, not a place
-# the story is about.
-_CLOCK_AFTER = re.compile(
-    r"\s+(?:time|trading|session|hours|morning|afternoon|evening|close|open|markets? hours)\b"
-    r"|(?:时间|时段|早盘|午盘|尾盘|盘中|交易时段)"
+# "late New York trading", "the Asian session": a market session, not a place the story is
+# about. (A place named for its clock, "Beijing time", is blanked with the boilerplate.)
+_MARKET_SESSION = re.compile(
+    r"\s+(?:trading|session|hours|morning|afternoon|evening|close|open|markets? hours)\b"
+    r"|(?:时段|早盘|午盘|尾盘|盘中|交易时段)"
 )
 # "The Philippines' SEC", "Nigeria SEC", 美国政府: a body right after a place is that place's.
 _POSSESSIVE_GAP = re.compile(r"(?:['’]s?)?\s+|的?")
@@ -73,7 +73,7 @@ def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, stron
         previous = hit
         if not codes or not namesakes.plausible(hit, sentence) or _person(hit, sentence):
             continue
-        if _CLOCK_AFTER.match(sentence.zone_text, hit.end):
+        if _MARKET_SESSION.match(sentence.zone_text, hit.end):
             continue
         if _business_location(hit, sentence):
             # The sentence's first company is its subject; a later one is a buyer or a partner.
