@@ -9,9 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from digest import config
 from digest.config import is_web_url
 from digest.errors import ConfigError
 from digest.models import Feed
@@ -40,6 +42,8 @@ _MAX_FOLDERS = 8  # feed readers nest two or three deep; past this a category sa
 _MAX_FOLDER_NAME = 100
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _OPML_HINT = "is it an OPML subscription list exported from a feed reader?"
+# How a feeds file the import starts begins.
+_NEW_FEEDS_FILE = "# Feeds for `digest`, imported from OPML. Each [[feeds]] has a unique name and url.\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,42 @@ def merge(
         urls[key] = f"listed earlier in the OPML file as {name!r}"
         added.append(OpmlFeed(name=name, url=feed.url, category=feed.category))
     return added, skipped
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import makes of a feeds file: the feeds added, the outlines skipped and why, and
+    the file's new text (None when nothing was added, so nothing needs writing)."""
+
+    added: tuple[OpmlFeed, ...]
+    skipped: tuple[Skipped, ...]
+    text: str | None
+
+
+def import_feeds(
+    incoming: Sequence[OpmlFeed], unusable: Sequence[Skipped], feeds_text: str | None, target: Path
+) -> ImportReport:
+    """The OPML file's feeds (`read_opml`'s two lists) merged into the feeds file at `target`,
+    whose text is `feeds_text` (None: there is no such file yet, and the import starts one).
+
+    Raises `ConfigError` when the feeds file is invalid, or would be once the feeds are added:
+    every rule of the feeds file holds before anything is written."""
+    text = _NEW_FEEDS_FILE if feeds_text is None else feeds_text
+    # A file with no [[feeds]] yet (only comments, say) is a fine place to start.
+    existing = config.parse(text, target).feeds if feeds_text is not None and _lists_feeds(text) else ()
+    added, duplicates = merge(existing, incoming)
+    updated = None
+    if added:
+        updated = append_feeds(text, added, str(target))
+        config.parse(updated, target)
+    return ImportReport(tuple(added), (*unusable, *duplicates), updated)
+
+
+def _lists_feeds(text: str) -> bool:
+    try:
+        return "feeds" in tomllib.loads(text.removeprefix("\ufeff"))
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return True  # let the feeds file's own check say what is wrong, and where
 
 
 def toml_for(feeds: Iterable[OpmlFeed]) -> str:

@@ -140,6 +140,37 @@ def run(
     return asyncio.run(_until_terminated(_Run(store, options, vocabulary, observer or _Silent()).all(feeds)))
 
 
+RETAG_BATCH = 500  # items a transaction: an interrupted retag keeps what it finished
+
+
+@dataclass(frozen=True, slots=True)
+class Retagged:
+    """What a retag did: the items tagged again, how many are about policy, how many have a region."""
+
+    items: int = 0
+    policy: int = 0
+    regional: int = 0
+
+
+def retag(store: Store, vocabulary: Vocabulary, advance: Callable[[int], None] | None = None) -> Retagged:
+    """Tag every stored item again from its stored text (no network), a batch a transaction;
+    `advance` hears how many items each committed batch held."""
+    tagger = Tagger(vocabulary)
+    count = policy = regional = 0
+    batch: list[tuple[str, Tags]] = []
+    for uid, title, summary, text in store.texts():
+        tags = tagger.tag(title, summary, text)
+        batch.append((uid, tags))
+        count, policy, regional = count + 1, policy + tags.policy, regional + bool(tags.regions)
+        if len(batch) >= RETAG_BATCH:
+            store.retag(batch)
+            if advance is not None:
+                advance(len(batch))
+            batch = []
+    store.retag(batch)
+    return Retagged(count, policy, regional)
+
+
 async def _until_terminated(run: Coroutine[None, None, RunReport]) -> RunReport:
     """Run, but let SIGTERM cancel it the way asyncio lets Ctrl-C: at the next await, so that
     the run's own clean-up (commit what is finished, stop the workers) happens on the way out."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import WINDOW, FixtureServer, invoke, run_digest, subprocess_env, write_feeds
 
-from digest import output
+from digest.cli import output
 from digest.errors import DigestError
 
 

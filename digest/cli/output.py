@@ -1,4 +1,5 @@
-"""Writing what the tool makes (a digest, a feeds file, an OPML list) to stdout or to a path.
+"""Writing what the tool makes (a digest, a feeds file, an OPML list) to stdout or to a path,
+and the digest rendered in the format asked for.
 
 A regular file is replaced atomically, so its readers see the old text or the new one, never
 half of one. Anything else a path can name (a terminal, `/dev/null`, a FIFO, a socket, the
@@ -12,13 +13,20 @@ import errno
 import io
 import os
 import re
-import socket
 import stat
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+import typer
+
+from digest.cli.boundary import Exit
+from digest.cli.console import is_terminal
+from digest.cli.options import Format, View
 from digest.errors import DigestError
+
+if TYPE_CHECKING:
+    from digest.models import Digest
 
 # What bash itself treats as a descriptor rather than a file (it does not open these paths).
 _DESCRIPTOR_PATH = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))")
@@ -47,7 +55,84 @@ def write_path(path: Path, text: str, *, what: str = "the digest") -> None:
         raise DigestError(f"{path}: cannot write {what} ({describe_os_error(error)})") from None
 
 
-def write_stdout(text: str) -> None:
+def emit(digest: Digest, view: View, *, must_finish: bool = False) -> None:
+    """The digest, rendered, to the file or to stdout the options chose."""
+    text = rendered(digest, view)
+    if view.output is not None:
+        write_path(view.output, text)
+    else:
+        write_stdout(text, must_finish=must_finish)
+
+
+def write_stdout(text: str, *, must_finish: bool = False) -> None:
+    """Write all of `text` to stdout. A reader that went away (`head`, a closed pager) ends the
+    command quietly, unless the text `must_finish` (an issue is recorded only once it is out)."""
+    try:
+        _write_stdout(text)
+    except BrokenPipeError:
+        if must_finish:
+            raise DigestError(
+                "the reader closed the pipe before the digest was fully written; no issue was recorded"
+            ) from None
+        # The reader (`head`, a closed pager) went away: not an error worth a traceback.
+        raise typer.Exit(Exit.OK) from None
+
+
+def rendered(digest: Digest, view: View) -> str:
+    """The digest as text in the view's format."""
+    if view.format is Format.JSON:
+        from digest.render import json  # noqa: PLC0415
+
+        return json.render(digest)
+    if view.format is Format.MARKDOWN:
+        from digest.render import markdown  # noqa: PLC0415
+
+        return markdown.render(digest)
+    if view.format is Format.HTML:
+        from digest.render import html  # noqa: PLC0415
+
+        return html.render(digest)
+    if view.format is Format.EMAIL:
+        return _email(digest, view)
+    if view.format is Format.RICH:
+        return _rich(digest, view)
+    from digest.render import text  # noqa: PLC0415
+
+    return text.render(digest)
+
+
+def _email(digest: Digest, view: View) -> str:
+    from digest.render import email, html, text  # noqa: PLC0415
+
+    mail = view.mail
+    try:
+        return email.render(
+            digest, text=text.render(digest), html=html.render(digest), sender=mail.sender, to=mail.to,
+            subject=mail.subject,
+        )  # fmt: skip
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--from/--to") from None
+
+
+def _rich(digest: Digest, view: View) -> str:
+    """Rich's rendering, with colour for a terminal or when `--format rich` was asked for."""
+    from rich.console import Console  # noqa: PLC0415
+
+    from digest.render import rich  # noqa: PLC0415
+
+    to_terminal = view.output is None and is_terminal(sys.stdout)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=to_terminal or view.explicit_format,
+        width=Console().width if to_terminal else 100,
+        highlight=False,
+    )
+    console.print(rich.render(digest))
+    return buffer.getvalue()
+
+
+def _write_stdout(text: str) -> None:
     """Write all of `text` to stdout. A reader that went away (`head`, a closed pager) raises
     BrokenPipeError, for the caller to decide whether that matters."""
     if sys.stdout is None:
@@ -120,6 +205,8 @@ def _replace_regular(path: Path, text: str, found: os.stat_result | None) -> Non
 
 
 def _send_to_socket(path: Path, data: bytes) -> None:
+    import socket  # noqa: PLC0415 - rare, and every command's start-up would pay for it
+
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connection.connect(str(path))
         connection.sendall(data)
