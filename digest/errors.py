@@ -27,6 +27,10 @@ class LockError(DigestError):
     """Another run holds the store's lock (exit 1)."""
 
 
+class DeliveryError(DigestError):
+    """The mail server or sendmail program did not take the message (exit 1; nothing recorded)."""
+
+
 class FetchError(DigestError):
     """One download failed; the message says why in words (status, timeout, size cap ...)."""
 

@@ -429,3 +429,32 @@ class Sighting:
 def item_id(url: str) -> str:
     """A stable id from the canonical URL: the same story has the same id in every store."""
     return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+class Security(StrEnum):
+    """How a connection to the SMTP server is protected."""
+
+    STARTTLS = "starttls"  # plain, then upgraded (submission, port 587)
+    TLS = "tls"  # TLS from the first byte (port 465)
+    NONE = "none"  # a relay on a trusted network; never with a password
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpServer:
+    """`[email] smtp = "host:port"` and how to log in; the password is never kept here."""
+
+    host: str
+    port: int
+    security: Security
+    user: str | None = None
+    password_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendmailProgram:
+    """`[email] sendmail = "/usr/sbin/sendmail -t"`: a program that reads a message on stdin."""
+
+    command: tuple[str, ...]
+
+
+Route = SmtpServer | SendmailProgram
