@@ -27,6 +27,10 @@ class LockError(DigestError):
     """Another run holds the store's lock (exit 1)."""
 
 
+class QueryError(DigestError):
+    """A search query the index cannot read (exit 2, as a usage error)."""
+
+
 class DeliveryError(DigestError):
     """The mail server or sendmail program did not take the message (exit 1; nothing recorded)."""
 

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from digest.errors import StoreError
-from digest.store import schema
+from digest.store import schema, search
 from digest.store.faults import BUSY_SECONDS, damaged, error_name, fault, guarded, refuse_directory, writable
 
 
@@ -30,6 +30,7 @@ def _writer(path: Path) -> sqlite3.Connection:
         raise StoreError(f"{path}: cannot open the store ({error.strerror or error})") from None
     except sqlite3.Error as error:
         raise fault(path, error, "open") from None
+    search.define(connection)  # before the migrations: the index's triggers call it
     try:
         _prepare_for_writing(connection, path)
     except BaseException:

@@ -25,7 +25,7 @@ from digest.models import (
     Validators,
     Window,
 )
-from digest.store import archive, connection
+from digest.store import archive, connection, search
 from digest.store import feeds as _feeds
 from digest.store import items as _items
 from digest.store.faults import fault, faults
@@ -105,6 +105,17 @@ class Store:
                 return
             last = found[-1]["id"]
             yield from _items.texts(found)
+
+    @faults("read")
+    def matches(self, wanted: search.Query, window: Window) -> list[tuple[Item, float]]:
+        """Stories in the window that match a search, best first, with their bm25 rank (lower
+        is better); each item's text is cut as for a digest."""
+        return search.matches(self._db, wanted, window)
+
+    @faults("read")
+    def snippets(self, items: Sequence[Item], wanted: search.Query) -> list[str]:
+        """Where each item matched: a stretch of its whole text, title or summary."""
+        return search.snippets(self._db, items, wanted)
 
     @faults("read")
     def feed_results(self, feeds: Sequence[Feed]) -> list[FeedResult]:

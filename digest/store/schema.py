@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from digest.errors import StoreError
+from digest.store import search
 from digest.store.faults import guarded
 
 # A story that kept its feed's text for a passing reason is downloaded again at most this many
@@ -95,6 +96,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE items ADD COLUMN last_fetch_attempt TEXT;
     CREATE INDEX items_to_fetch_again ON items (last_fetch_attempt) WHERE {DUE_AGAIN};
     """,
+    # 5: full-text search over titles, summaries and article text (digest search).
+    search.MIGRATION,
 )
 
 # The version a store is at once every migration has run.
