@@ -23,9 +23,14 @@ def day(moment: datetime) -> str:
     return f"{moment.astimezone():%d %b %Y}"
 
 
+def date_of(moment: datetime) -> str:
+    """ "2026-11-26" on the reader's clock, for the aligned tables of feeds, issues and the store."""
+    return f"{moment.astimezone():%Y-%m-%d}"
+
+
 def minute(moment: datetime) -> str:
-    """A moment to the minute on the reader's clock, for the aligned tables of feeds and issues."""
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+    """ "2026-11-26 20:30" on the reader's clock, for the same tables."""
+    return f"{date_of(moment)} {moment.astimezone():%H:%M}"
 
 
 def at_a_glance(digest: Digest) -> str:

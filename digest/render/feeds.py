@@ -12,7 +12,7 @@ from rich.text import Text
 
 from digest.models import FeedHealth, StoreStats
 from digest.plaintext import one_line, table
-from digest.render.common import minute
+from digest.render.common import date_of, minute
 from digest.units import iso_utc
 
 # Re-exported (the alias is what mypy --strict reads as one) until cli's prune asks digest.units.
@@ -95,7 +95,7 @@ def _iso(moment: datetime | None) -> str | None:
 def stats_text(path: str, stats: StoreStats) -> str:
     span = ""
     if stats.oldest and stats.newest:
-        span = f", published {stats.oldest.astimezone():%Y-%m-%d} to {stats.newest.astimezone():%Y-%m-%d}"
+        span = f", published {date_of(stats.oldest)} to {date_of(stats.newest)}"
     return (
         f"store   {path}\n"
         f"size    {megabytes(stats.bytes)} ({stats.bytes_per_item:,} bytes per item)\n"

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from digest.models import Issue
 from digest.plaintext import table
-from digest.render.common import minute
+from digest.render.common import date_of, minute
 from digest.units import iso_utc
 
 COLUMNS = ("issue", "sent", "period", "items", "format")
@@ -37,6 +37,6 @@ def as_json(issues: Sequence[Issue]) -> str:
 def _row(issue: Issue) -> tuple[str, ...]:
     # The window is half-open: one ending at midnight ends on the day before.
     last = issue.window.end - timedelta(microseconds=1)
-    period = f"{issue.window.start.astimezone():%Y-%m-%d} – {last.astimezone():%Y-%m-%d}"
+    period = f"{date_of(issue.window.start)} – {date_of(last)}"
     sent = minute(issue.sent_at)
     return (str(issue.number), sent, period, str(issue.items), issue.format)
