@@ -73,9 +73,7 @@ def compose(
     `fetching`: a fetch is running, so feeds not fetched yet may be on their way."""
     chosen = _chosen(items, filters)
     stories, repeats = _untold(chosen, sent)
-    if repeats:
-        told = set(repeats)
-        chosen = [item for item in chosen if item.url not in told]
+    chosen = _without(chosen, repeats)
     policy = [story for story in stories if story.item.tags.policy]
     others = [story for story in stories if not story.item.tags.policy]
     earlier = [story for story in same_stories(_chosen(before, filters)) if story.item.tags.policy]
@@ -116,6 +114,13 @@ def _untold(chosen: list[Item], sent: Iterable[Item]) -> tuple[list[Story], list
         else:
             repeats += [url for url in story.urls if url not in sent_urls]
     return stories, repeats
+
+
+def _without(items: list[Item], urls: list[str]) -> list[Item]:
+    if not urls:
+        return items
+    left_out = set(urls)
+    return [item for item in items if item.url not in left_out]
 
 
 def _glance(

@@ -9,6 +9,9 @@ from enum import StrEnum
 from pathlib import Path
 
 DEFAULT_DAYS = 14
+# The most days a window, a store's keep_days or an age may span (a century): one bound for
+# `--days`, `settings.days`, `settings.keep_days` and `--older-than` alike.
+MAX_DAYS = 36500
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_CONCURRENCY = 16
 DEFAULT_DEADLINE = 600.0  # seconds for a whole fetch run: a cron job must never hang

@@ -9,6 +9,7 @@ from conftest import invoke, run_digest
 
 from digest import config
 from digest.errors import ConfigError
+from digest.models import MAX_DAYS
 
 GOOD_FEED = '[[feeds]]\nname = "Ledger"\nurl = "https://example.org/feed"\n'
 
@@ -129,6 +130,49 @@ def test_settings_and_feeds_are_read() -> None:
         ("Ledger", "https://example.org/feed", False),
         ("B", "http://b.org/rss", True),
     ]
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        "https://EXAMPLE.org/feed",  # the host is case-blind
+        "https://example.org:443/feed",  # the default port is optional
+        "https://example.org/feed/",  # so is a trailing slash
+        "https://example.org/feed#latest",  # a fragment never reaches the server
+    ],
+)
+def test_a_feed_listed_twice_under_another_spelling_is_a_duplicate(again: str) -> None:
+    # The same rule as the OPML import's: what it skips as listed already, the file refuses.
+    text = GOOD_FEED + f'\n[[feeds]]\nname = "Again"\nurl = "{again}"\n'
+
+    with pytest.raises(ConfigError, match="duplicate feed url"):
+        config.parse(text, Path("feeds.toml"))
+
+
+def test_another_scheme_or_port_is_another_feed() -> None:
+    text = GOOD_FEED + "".join(
+        f'\n[[feeds]]\nname = "F{n}"\nurl = "{url}"\n'
+        for n, url in enumerate(["http://example.org/feed", "https://example.org:8443/feed"])
+    )
+
+    assert len(config.parse(text, Path("feeds.toml")).feeds) == 3
+
+
+@pytest.mark.parametrize("separator", ["\\u2028", "\\u0085", "\\u000b"])  # TOML escapes
+def test_an_email_header_with_any_line_break_is_refused_where_it_is_written(separator: str) -> None:
+    # The renderer refuses these too; the feeds file says so first, naming the line.
+    text = GOOD_FEED + f'\n[email]\nfrom = "digest@example.org{separator}Bcc: x@example.org"\n'
+
+    with pytest.raises(ConfigError, match=r"feeds.toml:6: email.from must be a one-line string"):
+        config.parse(text, Path("feeds.toml"))
+
+
+def test_days_take_the_same_bound_as_the_command_line() -> None:
+    days = config.parse(f"[settings]\ndays = {MAX_DAYS}\n\n" + GOOD_FEED, Path("feeds.toml")).settings.days
+
+    assert days == MAX_DAYS == 36500
+    with pytest.raises(ConfigError, match=r"settings\.days must be"):
+        config.parse(f"[settings]\ndays = {MAX_DAYS + 1}\n\n" + GOOD_FEED, Path("feeds.toml"))
 
 
 def test_the_bundled_feeds_file_is_valid_and_broad() -> None:

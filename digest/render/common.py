@@ -23,6 +23,16 @@ def day(moment: datetime) -> str:
     return f"{moment.astimezone():%d %b %Y}"
 
 
+def date_of(moment: datetime) -> str:
+    """ "2026-11-26" on the reader's clock, for the aligned tables of feeds, issues and the store."""
+    return f"{moment.astimezone():%Y-%m-%d}"
+
+
+def minute(moment: datetime) -> str:
+    """ "2026-11-26 20:30" on the reader's clock, for the same tables."""
+    return f"{date_of(moment)} {moment.astimezone():%H:%M}"
+
+
 def at_a_glance(digest: Digest) -> str:
     glance = digest.glance
     line = f"{_count(glance.stories, 'story', 'stories')}, {glance.policy} about policy"
@@ -105,10 +115,6 @@ def attention(feed: FeedResult) -> str:
         return "gone (HTTP 410): the publisher removed it; remove it from the feeds file"
     since = f" since {day(feed.failing_since)}" if feed.failing_since else ""
     return f"failing for {feed.failures} runs in a row{since}: {one_line(feed.error or 'unknown error')}"
-
-
-def is_web_link(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
 
 
 def _count(count: int, one: str, many: str) -> str:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from digest.models import Digest, FeedResult, FeedStatus, Item
 from digest.plaintext import one_line
-from digest.render.common import is_web_link
+from digest.units import iso_utc
+from digest.urls import is_web_link
 
 
 def render(digest: Digest) -> str:
     document = {
         "title": digest.title,
-        "period": {"start": _iso(digest.window.start), "end": _iso(digest.window.end)},
-        "generated_at": _iso(digest.generated_at),
+        "period": {"start": iso_utc(digest.window.start), "end": iso_utc(digest.window.end)},
+        "generated_at": iso_utc(digest.generated_at),
         "items": [_item(item) for item in digest.items],
         "feeds": [_feed(feed, feed in digest.attention) for feed in digest.feeds],
         "issue": digest.issue,
@@ -25,17 +25,13 @@ def render(digest: Digest) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 def _item(item: Item) -> dict[str, Any]:
     return {
         "id": item.id,
         "title": one_line(item.title),
         "url": item.url if is_web_link(item.url) else None,  # never the made-up key of a linkless entry
         "feed": item.feed,
-        "published": _iso(item.published),
+        "published": iso_utc(item.published),
         "summary": one_line(item.summary),
         "policy": item.tags.policy,
         "topics": list(item.tags.topics),

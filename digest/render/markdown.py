@@ -12,7 +12,6 @@ from digest.render.common import (
     at_a_glance,
     attention,
     byline,
-    is_web_link,
     more,
     named_regions,
     period,
@@ -22,6 +21,7 @@ from digest.render.common import (
     topics,
     trend,
 )
+from digest.urls import is_web_link
 
 # The characters that could turn feed text into emphasis, links, images, code or tables;
 # CommonMark lets any of them be backslash-escaped.

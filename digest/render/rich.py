@@ -20,7 +20,6 @@ from digest.render.common import (
     attention,
     buckets,
     byline,
-    is_web_link,
     more,
     named_regions,
     period,
@@ -29,6 +28,7 @@ from digest.render.common import (
     title,
     trend,
 )
+from digest.urls import is_web_link
 
 SPARKS = " ▁▂▃▄▅▆▇█"
 

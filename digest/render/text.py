@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from digest.models import Digest, Section, Story
-from digest.plaintext import columns, fit, one_line, wrap
+from digest.plaintext import one_line, table, wrap
 from digest.render.common import (
     ATTENTION,
     also_from,
@@ -11,7 +11,6 @@ from digest.render.common import (
     attention,
     buckets,
     byline,
-    is_web_link,
     more,
     named_regions,
     other_line,
@@ -22,9 +21,11 @@ from digest.render.common import (
     topics,
     trend,
 )
+from digest.urls import is_web_link
 
 WIDTH = 78
 BAR = 40  # columns for the longest bar
+LABEL_COLUMNS = 24  # a longer region name is cut
 # A sparkline in characters every mail client shows: more ink, more stories that day.
 RAMP = " .:-=+*#%@"
 SPARK_COLUMNS = 56  # a long window's days are summed into this many columns
@@ -111,14 +112,12 @@ def _link(story: Story, indent: str) -> list[str]:
 
 
 def _bars(digest: Digest) -> list[str]:
-    rows = [(one_line(section.name), section.count) for section in digest.sections]
-    label_width = min(24, max(columns(label) for label, _ in rows))
-    most = max(count for _, count in rows)
-    lines = []
-    for name, count in rows:
-        bar = "#" * max(1, round(BAR * count / most))
-        lines.append(f"  {fit(name, label_width)}  {bar} {count}")
-    return lines
+    most = max(section.count for section in digest.sections)
+    rows = [
+        (one_line(section.name), "#" * max(1, round(BAR * section.count / most)) + f" {section.count}")
+        for section in digest.sections
+    ]
+    return ["  " + line for line in table(rows, widest=(LABEL_COLUMNS,))]
 
 
 def _sparkline(digest: Digest) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from digest.models import Digest, Issue, Item
 from digest.store import rows
-from digest.store.rows import iso
+from digest.units import iso_utc
 
 _ISSUE_VALUES = (*rows.ISSUE_COLUMNS, "digest")
 
@@ -29,9 +29,9 @@ def record(db: sqlite3.Connection, digest: Digest, fmt: str, sent_at: datetime, 
         f"INSERT INTO issues ({rows.listed(_ISSUE_VALUES)}) VALUES ({rows.placeholders(_ISSUE_VALUES)})",
         {
             "number": digest.issue,
-            "sent_at": iso(sent_at),
-            "window_start": iso(digest.window.start),
-            "window_end": iso(digest.window.end),
+            "sent_at": iso_utc(sent_at),
+            "window_start": iso_utc(digest.window.start),
+            "window_end": iso_utc(digest.window.end),
             "format": fmt,
             "items": len(told) - len(digest.repeats),
             "digest": json.dumps(_plain(digest), ensure_ascii=False, separators=(",", ":")),

@@ -6,7 +6,8 @@ import sqlite3
 from collections.abc import Sequence
 
 from digest.models import Feed, FeedCheck, FeedHealth, FeedResult, FeedStatus, Validators, Window
-from digest.store.rows import ceil_second, iso, time_or_none
+from digest.store.rows import ceil_second, time_or_none
+from digest.units import iso_utc
 
 _HEALTH = """
     SELECT last_attempt, last_success, last_status, last_error, consecutive_failures,
@@ -60,7 +61,9 @@ def health(db: sqlite3.Connection, feeds: Sequence[Feed], window: Window) -> lis
     how many stored items it carried, in all and in the window."""
     found = []
     for feed in feeds:
-        row = db.execute(_HEALTH, (iso(window.start), iso(ceil_second(window.end)), feed.url)).fetchone()
+        row = db.execute(
+            _HEALTH, (iso_utc(window.start), iso_utc(ceil_second(window.end)), feed.url)
+        ).fetchone()
         if row is None:
             found.append(FeedHealth.never_fetched(feed.name, feed.url))
             continue
@@ -99,7 +102,7 @@ def record_check(db: sqlite3.Connection, check: FeedCheck) -> None:
     db.execute(
         _CHECKED,
         {
-            "when": iso(check.checked_at), "failed": result.status is FeedStatus.ERROR,
+            "when": iso_utc(check.checked_at), "failed": result.status is FeedStatus.ERROR,
             "status": result.status.value, "error": result.error, "new_items": result.new_items,
             "moved_to": result.moved_to, "gone": result.gone, "url": check.feed.url,
         },

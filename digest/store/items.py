@@ -8,11 +8,13 @@ from datetime import datetime
 
 from digest.models import ArticleAttempt, FellBack, Item, Sighting, Tags, Window
 from digest.store import rows
-from digest.store.rows import ceil_second, iso
+from digest.store.rows import ceil_second
 from digest.store.schema import DUE_AGAIN, RETRY_SPACING
+from digest.units import iso_utc
+from digest.urls import WEB_PREFIXES
 
 # A story known only by its feed's id (a `urn:` key) has no page to download again.
-_HAS_PAGE = "(url LIKE 'http://%' OR url LIKE 'https://%')"
+_HAS_PAGE = "(" + " OR ".join(f"url LIKE '{prefix}%'" for prefix in WEB_PREFIXES) + ")"
 _FIRST_FEED = (
     "(SELECT feeds.url FROM item_feeds JOIN feeds ON feeds.id = item_feeds.feed_id "
     "WHERE item_feeds.item_id = items.id ORDER BY item_feeds.first_seen, feeds.id LIMIT 1) AS feed_url"
@@ -38,13 +40,13 @@ def fell_back(db: sqlite3.Connection, now: datetime, forced: Window | None) -> l
     found = db.execute(
         f"SELECT {_FELL_BACK_COLUMNS} FROM items INDEXED BY items_to_fetch_again WHERE {DUE_AGAIN} "
         f"AND {_HAS_PAGE} AND (fetch_attempts = 0 OR last_fetch_attempt <= ?)",
-        (iso(now - RETRY_SPACING),),
+        (iso_utc(now - RETRY_SPACING),),
     ).fetchall()
     if forced is not None:
         found += db.execute(
             f"SELECT {_FELL_BACK_COLUMNS} FROM items WHERE published >= ? AND published < ? "
             f"AND extracted = 0 AND {_HAS_PAGE}",
-            (iso(forced.start), iso(ceil_second(forced.end))),
+            (iso_utc(forced.start), iso_utc(ceil_second(forced.end))),
         ).fetchall()
     due = {str(row["url"]): row for row in found}
     return [
@@ -68,7 +70,7 @@ def in_window(db: sqlite3.Connection, window: Window, *, sent: bool | None, poli
         WHERE published >= ? AND published < ? {condition}
         ORDER BY published DESC, id DESC
         """,
-        (iso(window.start), iso(ceil_second(window.end))),
+        (iso_utc(window.start), iso_utc(ceil_second(window.end))),
     )
     return [rows.item(row) for row in found]
 
@@ -129,7 +131,7 @@ def insert(db: sqlite3.Connection, items: Sequence[Item], sightings: Sequence[Si
         WHERE items.url = ? AND feeds.url = ?
         ON CONFLICT DO NOTHING
         """,
-        [(s.guid, iso(s.seen_at), s.item_url, s.feed_url) for s in sightings],
+        [(s.guid, iso_utc(s.seen_at), s.item_url, s.feed_url) for s in sightings],
     )
 
 
@@ -156,7 +158,7 @@ def record_attempts(db: sqlite3.Connection, attempts: Sequence[ArticleAttempt]) 
         "UPDATE items SET fetch_failure = ?, last_fetch_attempt = ?, "
         "fetch_attempts = fetch_attempts + ? WHERE url = ?",
         [
-            (attempt.failure and attempt.failure.value, iso(attempt.at), int(attempt.again), attempt.url)
+            (attempt.failure and attempt.failure.value, iso_utc(attempt.at), int(attempt.again), attempt.url)
             for attempt in attempts
         ],
     )
@@ -164,7 +166,7 @@ def record_attempts(db: sqlite3.Connection, attempts: Sequence[ArticleAttempt]) 
 
 def prune(db: sqlite3.Connection, before: datetime) -> int:
     """Delete the items whose date and first sighting are both older than `before`."""
-    cutoff = iso(before)
+    cutoff = iso_utc(before)
     return int(
         db.execute("DELETE FROM items WHERE published < ? AND first_seen < ?", (cutoff, cutoff)).rowcount
     )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from digest.models import Evidence, Issue, Item, Region, Tags, Window
+from digest.units import iso_utc
 
 # An item's columns, in the order the first migration made most of them.
 ITEM_COLUMNS = (
@@ -49,11 +50,6 @@ def assignments(columns: Sequence[str]) -> str:
 DIGEST_COLUMNS = listed([_DIGEST_READS.get(column, column) for column in ITEM_COLUMNS])
 
 
-def iso(moment: datetime) -> str:
-    # One fixed format in UTC, so that text order is time order in SQL.
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 def ceil_second(moment: datetime) -> datetime:
     """Times are stored to the second: a window ending at 12:00:00.4 includes 12:00:00."""
     whole = moment.replace(microsecond=0)
@@ -79,8 +75,8 @@ def item_values(item: Item) -> dict[str, object]:
         "author": item.author,
         "categories": json.dumps(list(item.categories), ensure_ascii=False),
         "site_name": item.site_name,
-        "published": iso(item.published),
-        "first_seen": iso(datetime.now(UTC)),
+        "published": iso_utc(item.published),
+        "first_seen": iso_utc(datetime.now(UTC)),
         "extracted": int(item.extracted),
         **tag_values(item.tags),
     }
