@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from digest import __version__
 from digest.models import Digest, Item
 from digest.plaintext import one_line
-from digest.render.common import is_web_link
+from digest.units import iso_utc
+from digest.urls import is_web_link
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Where the tags' terms come from, so a reader can tell a topic from a region code.
@@ -28,8 +28,8 @@ def render(digest: Digest) -> str:
     _text(feed, "title", title)
     # The same subscription keeps its id from one run to the next, whatever issue it is.
     _text(feed, "id", f"urn:digest:feed:{_hash(_ISSUE_SUFFIX.sub('', title))}")
-    _text(feed, "updated", _iso(digest.generated_at))
-    _text(feed, "subtitle", f"{_iso(digest.window.start)} to {_iso(digest.window.end)}")
+    _text(feed, "updated", iso_utc(digest.generated_at))
+    _text(feed, "subtitle", f"{iso_utc(digest.window.start)} to {iso_utc(digest.window.end)}")
     _text(SubElement(feed, "author"), "name", "digest")
     SubElement(feed, "generator", {"version": __version__}).text = "digest"
     for item in sorted(digest.items, key=lambda item: item.published, reverse=True):
@@ -44,8 +44,8 @@ def _entry(feed: Element, item: Item) -> None:
     _text(entry, "id", f"urn:digest:item:{_hash(item.id)}")
     if is_web_link(item.url):
         SubElement(entry, "link", {"rel": "alternate", "href": _xml(item.url)})
-    _text(entry, "updated", _iso(item.published))
-    _text(entry, "published", _iso(item.published))
+    _text(entry, "updated", iso_utc(item.published))
+    _text(entry, "published", iso_utc(item.published))
     _text(SubElement(entry, "author"), "name", one_line(item.author or item.feed) or "unknown")
     for topic in item.tags.topics:
         SubElement(entry, "category", {"term": topic, "scheme": TOPICS})
@@ -76,10 +76,6 @@ def _named(tag: str, text: str) -> Element:
 
 def _xml(text: str) -> str:
     return _NOT_XML.sub("", text)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _hash(text: str) -> str:

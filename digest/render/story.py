@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from digest.models import Item
 from digest.plaintext import clean_text, one_line, wrap
-from digest.render.common import day, is_web_link
+from digest.render.common import day
+from digest.urls import is_web_link
 
 WIDTH = 78
 NO_TEXT = (

@@ -20,7 +20,8 @@ from digest.chinese import CJK_RUN, HAS_CJK, simplified
 from digest.errors import QueryError
 from digest.models import Item, Window
 from digest.store import rows
-from digest.store.rows import ceil_second, iso
+from digest.store.rows import ceil_second
+from digest.units import iso_utc
 
 # Titles weigh most in the ranking, then summaries, then the article text (bm25's weights).
 WEIGHTS = (10.0, 4.0, 1.0)
@@ -147,7 +148,7 @@ def matches(db: sqlite3.Connection, wanted: Query, window: Window) -> list[tuple
             WHERE items.published >= ? AND items.published < ?
             ORDER BY found.rank, items.published DESC
             """,
-            (wanted.expression, iso(window.start), iso(ceil_second(window.end))),
+            (wanted.expression, iso_utc(window.start), iso_utc(ceil_second(window.end))),
         ).fetchall()
     except sqlite3.OperationalError as error:
         if "fts5" in str(error) or "syntax error" in str(error):
