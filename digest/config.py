@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import stat
 import tomllib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,12 +19,17 @@ from digest.models import (
     DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
     MAX_DAYS,
+    PASSWORD_ENV,
     TOPICS,
     CustomRegion,
     Feed,
     FeedList,
     Mail,
+    Route,
+    Security,
+    SendmailProgram,
     Settings,
+    SmtpServer,
     Vocabulary,
 )
 from digest.plaintext import has_line_break, one_line, redact_url
@@ -37,6 +44,9 @@ MAX_FILE_BYTES = 10 * MB
 
 _TOP_KEYS = frozenset({"settings", "feeds", "regions", "topics", "email"})
 _EMAIL_KEYS = {"from": "sender", "to": "to", "subject": "subject"}
+_ROUTE_KEYS = ("smtp", "tls", "user", "password_env", "password_file", "sendmail")
+_SMTP_ONLY = frozenset({"tls", "user", "password_env", "password_file"})
+SMTPS_PORT = 465
 _REGION_KEYS = frozenset({"code", "name", "aliases", "parent"})
 _TOPIC_KEYS = frozenset({"phrases"})
 # Contract codes: ISO 3166-1 (or EU), optionally ISO 3166-2's part, optionally a city slug.
@@ -179,18 +189,76 @@ def parse(text: str, path: Path, *, bundled: bool = False) -> FeedList:
 
 
 def _mail(table: Any, source: _Source) -> Mail:
-    """`[email]`: from, to and subject for `--format email`."""
+    """`[email]`: from, to and subject of the message, and how `digest send` delivers it."""
     if not isinstance(table, dict):
         raise source.fail("[email] must be a table", source.line_of("email"))
     values: dict[str, str] = {}
     for key, value in table.items():
         line = source.line_of(key, "email")
-        if key not in _EMAIL_KEYS:
-            raise source.fail(f"unknown key {key!r} in [email]; use from, to, subject", line)
+        if key not in _EMAIL_KEYS and key not in _ROUTE_KEYS:
+            known = ", ".join([*_EMAIL_KEYS, *_ROUTE_KEYS])
+            raise source.fail(f"unknown key {key!r} in [email]; use {known}", line)
         if not isinstance(value, str) or not value.strip() or has_line_break(value):
             raise source.fail(f"email.{key} must be a one-line string", line)
-        values[_EMAIL_KEYS[key]] = value.strip()
-    return Mail(**values)
+        values[key] = value.strip()
+    headers = {_EMAIL_KEYS[key]: value for key, value in values.items() if key in _EMAIL_KEYS}
+    return Mail(**headers, route=_route(values, source))
+
+
+def _route(values: dict[str, str], source: _Source) -> Route | None:
+    """`smtp = "host:port"` (with tls, user, password_env, password_file) or `sendmail = "..."`."""
+
+    def fail(key: str, problem: str) -> ConfigError:
+        return source.fail(f"email.{key} {problem}", source.line_of(key, "email"))
+
+    if "smtp" in values and "sendmail" in values:
+        raise fail("sendmail", "and email.smtp are two ways to send: keep one")
+    if "sendmail" in values:
+        for key in _SMTP_ONLY & values.keys():
+            raise fail(key, "is for email.smtp, not email.sendmail")
+        try:
+            command = tuple(shlex.split(values["sendmail"]))
+        except ValueError as error:
+            raise fail("sendmail", f"cannot be read as a command line ({error})") from None
+        return SendmailProgram(command)
+    if "smtp" not in values:
+        for key in _SMTP_ONLY & values.keys():
+            raise fail(key, 'needs email.smtp = "host:port" beside it')
+        return None
+    host, port = _address(values["smtp"], fail)
+    security = _security(values.get("tls"), host, port, fail)
+    password_file = values.get("password_file")
+    return SmtpServer(
+        host,
+        port,
+        security,
+        user=values.get("user"),
+        password_env=values.get("password_env", PASSWORD_ENV),
+        password_file=(source.path.parent / Path(password_file).expanduser()) if password_file else None,
+    )
+
+
+def _address(text: str, fail: Callable[[str, str], ConfigError]) -> tuple[str, int]:
+    host, colon, port = text.rpartition(":")
+    host = host.strip("[]")  # "[::1]:25"
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise fail("smtp", f'must be host:port, e.g. "smtp.example.org:587", not {text!r}')
+    return host, int(port)
+
+
+def _security(chosen: str | None, host: str, port: int, fail: Callable[[str, str], ConfigError]) -> Security:
+    """As asked, else by port: 465 speaks TLS from the start; a relay on this machine needs
+    none; anything else must offer STARTTLS (submission, port 587)."""
+    if chosen is not None:
+        try:
+            return Security(chosen.lower())
+        except ValueError:
+            raise fail("tls", f"must be one of starttls, tls, none, not {chosen!r}") from None
+    if port == SMTPS_PORT:
+        return Security.TLS
+    if host in ("localhost", "127.0.0.1", "::1"):
+        return Security.NONE
+    return Security.STARTTLS
 
 
 def _settings(table: Any, source: _Source) -> Settings:

@@ -10,11 +10,12 @@ import ipaddress
 import smtplib
 import ssl
 import subprocess
+from collections.abc import Mapping
 from email import message_from_string
 from email.message import EmailMessage
 from email.policy import default
 
-from digest.errors import DeliveryError
+from digest.errors import ConfigError, DeliveryError
 from digest.models import Route, Security, SendmailProgram, SmtpServer
 from digest.plaintext import one_line, shorten
 
@@ -31,6 +32,28 @@ def deliver(message: str, route: Route, *, password: str | None = None, timeout:
         _pipe(parsed, route, timeout)
     else:
         _submit(parsed, route, password, timeout)
+
+
+def password(server: SmtpServer, environ: Mapping[str, str]) -> str | None:
+    """The SMTP password for `server`'s user: its variable, else its file's first line. None
+    when there is no user to log in as; a ConfigError (exit 2) when it is nowhere."""
+    if server.user is None:
+        return None
+    if value := environ.get(server.password_env):
+        return value
+    if server.password_file is not None:
+        try:
+            first = server.password_file.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise ConfigError(f"{server.password_file}: cannot read the SMTP password ({reason})") from None
+        if first and first[0].strip():
+            return first[0].strip()
+        raise ConfigError(f"{server.password_file}: the SMTP password file is empty")
+    raise ConfigError(
+        f"no SMTP password for {server.user}: {server.password_env} is not set",
+        hint=f"export {server.password_env}=..., or name a file in [email] password_file",
+    )
 
 
 def _pipe(message: EmailMessage, program: SendmailProgram, timeout: float) -> None:

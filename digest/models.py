@@ -63,6 +63,7 @@ class Mail:
     sender: str | None = None
     to: str | None = None
     subject: str | None = None
+    route: Route | None = None  # how `digest send` delivers it; None: not configured
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,6 +443,11 @@ class Security(StrEnum):
     NONE = "none"  # a relay on a trusted network; never with a password
 
 
+# Where `digest send` reads the SMTP password unless [email] names another variable or a file:
+# never from the command line (other users see it) or the feeds file (it gets shared).
+PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+
+
 @dataclass(frozen=True, slots=True)
 class SmtpServer:
     """`[email] smtp = "host:port"` and how to log in; the password is never kept here."""
@@ -450,6 +456,7 @@ class SmtpServer:
     port: int
     security: Security
     user: str | None = None
+    password_env: str = PASSWORD_ENV
     password_file: Path | None = None
 
 

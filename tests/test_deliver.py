@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.deliver import deliver
-from digest.errors import DeliveryError
+from digest.deliver import deliver, password
+from digest.errors import ConfigError, DeliveryError
 from digest.models import Digest, Security, SendmailProgram, SmtpServer, Window
 from digest.render import email as email_render
 from digest.render import html as html_render
@@ -161,3 +161,25 @@ def test_sendmail_failing_says_its_status_and_why(tmp_path: Path) -> None:
 def test_a_missing_sendmail_program(tmp_path: Path) -> None:
     with pytest.raises(DeliveryError, match="no sendmail program at"):
         deliver(issue(), SendmailProgram((str(tmp_path / "no-such-sendmail"), "-t")))
+
+
+def test_the_password_comes_from_its_variable_then_its_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("from-the-file\nignored\n", encoding="utf-8")
+    variable = "MY_PASS"
+    named = SmtpServer(
+        "mail.example.org", 587, Security.STARTTLS, user=USER, password_env=variable, password_file=secret
+    )
+    assert password(named, {"MY_PASS": "from-the-variable"}) == "from-the-variable"
+    assert password(named, {}) == "from-the-file"
+    assert password(SmtpServer("mail.example.org", 587, Security.STARTTLS), {}) is None  # no login
+
+
+def test_a_password_that_is_nowhere_is_a_configuration_error(tmp_path: Path) -> None:
+    unset = SmtpServer("mail.example.org", 587, Security.STARTTLS, user=USER)
+    with pytest.raises(ConfigError, match="DIGEST_SMTP_PASSWORD is not set"):
+        password(unset, {})
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="password file is empty"):
+        password(SmtpServer("m.example", 587, Security.STARTTLS, user=USER, password_file=empty), {})
