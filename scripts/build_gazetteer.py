@@ -205,8 +205,13 @@ def iso_rows(words: Words) -> tuple[list[Row], dict[str, Row]]:
                 row.alias(name)
         rows.append(row)
     subdivisions: dict[str, Row] = {}
+    # Indonesia's provinces sit under "geographical units" (Java, Sumatra) that govern nothing:
+    # the provinces are its first level too (Bali is `ID-BA`).
+    units = {s.code for s in pycountry.subdivisions if s.type == "Geographical unit"}
     for subdivision in pycountry.subdivisions:
-        if subdivision.parent_code is not None or subdivision.code in _OWN_COUNTRY_CODE:
+        if subdivision.code in _OWN_COUNTRY_CODE:
+            continue
+        if subdivision.parent_code is not None and subdivision.parent_code not in units:
             continue
         row = Row("S", subdivision.code, subdivision.name, type=subdivision.type)
         _name_subdivision(row, subdivision.name, subdivision.type, words)

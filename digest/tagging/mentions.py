@@ -59,6 +59,10 @@ class Mention:
     surface: str
     sentence: Sentence
     city: str | None = None  # a capital taken for its government, which may yet be the city
+    # A capital read as the city only because a company is based or something happens there
+    # ("Tokyo-based", "Paris Blockchain Week"): it says nothing of what the story's other
+    # mentions of the capital mean.
+    venue: bool = False
     score: float = 0.0  # set by the region choice, which weighs the roles
     # "Chinese investors" places people, "Chinese regulators" a policy: a demonym alone weighs less
     demonym_alone: bool = False
@@ -69,7 +73,9 @@ def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, stron
     mentions: list[Mention] = []
     previous: Hit | None = None
     for hit in sentence.entities:
-        codes = _owned(hit, previous, sentence) or _codes(hit, sentence, municipal)
+        # A capital is the city where a company is based or an event happens, else its government.
+        venue = any(type(m) is Capital for m in hit.meanings) and _venue(hit, sentence)
+        codes = _owned(hit, previous, sentence) or _codes(hit, sentence, municipal, venue=venue)
         previous = hit
         if not codes or not namesakes.plausible(hit, sentence) or _person(hit, sentence):
             continue
@@ -86,7 +92,7 @@ def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, stron
             role = Role.POLICY
         alone = all(type(m) is Demonym for m in hit.meanings) and not _actor_follows(hit, sentence)
         city = _city_if_capital(hit, codes)
-        mentions.append(Mention(codes, role, hit.surface, sentence, city, demonym_alone=alone))
+        mentions.append(Mention(codes, role, hit.surface, sentence, city, venue, demonym_alone=alone))
     return mentions
 
 
@@ -101,12 +107,12 @@ def _owned(hit: Hit, previous: Hit | None, sentence: Sentence) -> tuple[str, ...
     return (owners[0],) if owners else ()
 
 
-def _codes(hit: Hit, sentence: Sentence, municipal: bool) -> tuple[str, ...]:
+def _codes(hit: Hit, sentence: Sentence, municipal: bool, *, venue: bool) -> tuple[str, ...]:
     if any(isinstance(meaning, Mask) for meaning in hit.meanings):
         return ()
     capitals = [meaning for meaning in hit.meanings if isinstance(meaning, Capital)]
     if capitals:  # the capital's rules decide between the government, the city and a state
-        return (_capital_sense(capitals[0], hit, sentence, municipal),)
+        return (_capital_sense(capitals[0], hit, sentence, municipal or venue),)
     codes = [m.code for m in hit.meanings if isinstance(m, Place | Body | Demonym)]
     return tuple(dict.fromkeys(codes))
 
@@ -119,9 +125,11 @@ def _city_if_capital(hit: Hit, codes: tuple[str, ...]) -> str | None:
     return None
 
 
-def _capital_sense(capital: Capital, hit: Hit, sentence: Sentence, municipal: bool) -> str:
-    """ "Beijing tightens its ban" is China; "Beijing's municipal government" is the city."""
-    if municipal and capital.city:
+def _capital_sense(capital: Capital, hit: Hit, sentence: Sentence, city: bool) -> str:
+    """ "Beijing tightens its ban" is China; "Beijing's municipal government" is the city, and
+    so is a capital where a company is based or an event happens ("a Tokyo-based exchange",
+    "Paris Blockchain Week"): `city`."""
+    if city and capital.city:
         return capital.city
     zone, start, end = sentence.zone_text, hit.start, hit.end
     if capital.state and (
@@ -165,7 +173,16 @@ _NEXT_NAME = re.compile(r" (?!(?:State|City|County|Senate|House|Republic|Governm
 
 
 def _person(hit: Hit, sentence: Sentence) -> bool:
-    return hit.surface in _GIVEN_NAMES and bool(_NEXT_NAME.match(sentence.zone_text, hit.end))
+    """ "Paris Hilton" is a person, "Paris Blockchain Week" a place's event."""
+    return (
+        hit.surface in _GIVEN_NAMES
+        and bool(_NEXT_NAME.match(sentence.zone_text, hit.end))
+        and not namesakes.event_named_after(hit, sentence)
+    )
+
+
+def _venue(hit: Hit, sentence: Sentence) -> bool:
+    return _business_location(hit, sentence) or namesakes.event_named_after(hit, sentence)
 
 
 def _business_location(hit: Hit, sentence: Sentence) -> bool:

@@ -53,6 +53,8 @@ def choose(
 ) -> RegionChoice:
     """`home`: where a traditional-Chinese story is written from (see `home`), if known."""
     mentions = _at_home(mentions, home)
+    if not policy:
+        mentions = _capitals_as_cities(mentions)
     for mention in mentions:
         mention.score = _score(mention, policy=policy)
     # Every place weighs in on which of two namesakes is meant: "the SEC" of a Bangkok firm;
@@ -67,7 +69,9 @@ def choose(
     evidence: defaultdict[str, list[tuple[float, Evidence]]] = defaultdict(list)
     # Once a story shows a capital as its own city government ("Beijing's municipal
     # government"), its other mentions ("Beijing unveils ...") are the city too.
-    cities = {code for mention in mentions if mention.city is None for code in mention.codes}
+    cities = {
+        code for mention in mentions if mention.city is None and not mention.venue for code in mention.codes
+    }
     for mention in mentions:
         if mention.city in cities:
             mention.codes = (mention.city,)
@@ -99,6 +103,16 @@ def _at_home(mentions: list[Mention], home: str | None) -> list[Mention]:
         if mention.codes:
             kept.append(mention)
     return kept
+
+
+def _capitals_as_cities(mentions: list[Mention]) -> list[Mention]:
+    """A story that is not about policy is about where things happen: its capitals are
+    cities ("Seoul exchange halts withdrawals" is Seoul's), unless one acts as a government
+    in a policy sentence ("... as Beijing tightens its ban")."""
+    for mention in mentions:
+        if mention.city and mention.role is not Role.ACTOR:
+            mention.codes, mention.city, mention.venue = (mention.city,), None, True
+    return mentions
 
 
 def _where_it_happens(mentions: list[Mention]) -> list[Mention]:
