@@ -84,10 +84,11 @@ def choose(
     best = max(scores.values())
     kept = [c for c, s in scores.items() if s >= REGION_MIN and s >= REGION_SHARE * best]
     kept = kept or [max(scores, key=lambda c: scores[c])]
-    # A code implies its parents, so never both: of a region and one inside it, the one
-    # the story says more about ("Kazakhstan's ministry" over a zone it mentions in passing).
-    # On a tie the more specific one wins.
-    kept = [c for c in kept if not any(_outranks(other, c, scores) for other in kept)]
+    # A code implies its parents, so never both. Any other story happens in the most specific
+    # place it names ("a Nice start-up in France" is Nice's). A policy's jurisdiction is the one
+    # the story says more about ("Kazakhstan's ministry" over a zone it mentions in passing);
+    # on a tie the more specific one.
+    kept = [c for c in kept if not any(_outranks(other, c, scores, policy=policy) for other in kept)]
     kept.sort(key=lambda c: -scores[c])
     tied = len(kept) > 1 and scores[kept[0]] == scores[kept[1]]
     found = tuple(e for code in kept for e in quotes.best(evidence[code]))
@@ -156,10 +157,10 @@ def _score(mention: Mention, *, policy: bool) -> float:
     return factor * sentence.weight
 
 
-def _outranks(one: str, other: str, scores: dict[str, float]) -> bool:
+def _outranks(one: str, other: str, scores: dict[str, float], *, policy: bool) -> bool:
     """Whether `one` displaces `other`, one of the two being inside the other."""
     if one.startswith(other + "-"):
-        return scores[one] >= scores[other]
+        return not policy or scores[one] >= scores[other]
     if other.startswith(one + "-"):
-        return scores[one] > scores[other]
+        return policy and scores[one] > scores[other]
     return False
