@@ -134,3 +134,31 @@ def test_a_capital_hosting_a_conference_is_the_city(tagger: Tagger) -> None:
 def test_a_capital_in_chinese_is_the_city_where_a_company_is(tagger: Tagger) -> None:
     tags = tag(tagger, "格鲁吉亚第比利斯一座比特币矿场扩容", "矿场新增两千台矿机。")
     assert regions(tags) == ["GE-TB"]
+
+
+# -- a city and the state or canton of its name ------------------------------------------------
+
+
+def test_a_city_named_like_its_state_is_the_city_where_things_happen(tagger: Tagger) -> None:
+    assert regions(tag(tagger, "Zurich private bank launches crypto trading")) == ["CH-ZH-zurich"]
+    assert regions(tag(tagger, "Lagos payments start-up raises $8 million")) == ["NG-LA-lagos"]
+    assert regions(tag(tagger, "圣保罗加密交易所完成1亿美元融资")) == ["BR-SP-saopaulo"]
+
+
+def test_a_city_that_is_its_own_subdivision_is_the_subdivision(tagger: Tagger) -> None:
+    assert regions(tag(tagger, "Busan exchange opens customer centre")) == ["KR-26"]
+    assert regions(tag(tagger, "Istanbul-based exchange halts withdrawals")) == ["TR-34"]
+
+
+def test_the_city_named_as_a_city_is_the_city(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Rio de Janeiro city invests 1% of its treasury reserves in bitcoin",
+        "The city's mayor signed a decree allowing part of the municipal reserves to be held in bitcoin.",
+    )
+    assert regions(tags) == ["BR-RJ-riodejaneiro"]
+
+
+def test_a_country_and_a_city_in_it_is_the_city(tagger: Tagger) -> None:
+    assert regions(tag(tagger, "日本大阪一家加密交易所遭黑客攻击")) == ["JP-27-osaka"]
+    assert regions(tag(tagger, "德国法兰克福一家加密托管机构获得融资")) == ["DE-HE-frankfurt"]

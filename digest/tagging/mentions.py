@@ -39,6 +39,7 @@ _MARKET_SESSION = re.compile(
 )
 # "The Philippines' SEC", "Nigeria SEC", 美国政府: a body right after a place is that place's.
 _POSSESSIVE_GAP = re.compile(r"(?:['’]s?)?\s+|的?")
+_CITY_AFTER = re.compile(r"\s+[Cc]ity\b|市")
 _STATE_NEAR = re.compile(r"^\s*(?:state|State)\b|\bstate of\s*$", re.I)
 
 
@@ -129,9 +130,9 @@ def _capital_sense(capital: Capital, hit: Hit, sentence: Sentence, city: bool) -
     """ "Beijing tightens its ban" is China; "Beijing's municipal government" is the city, and
     so is a capital where a company is based or an event happens ("a Tokyo-based exchange",
     "Paris Blockchain Week"): `city`."""
-    if city and capital.city:
-        return capital.city
     zone, start, end = sentence.zone_text, hit.start, hit.end
+    if capital.city and (city or _CITY_AFTER.match(zone, end)):  # "Rio de Janeiro city invests"
+        return capital.city
     if capital.state and (
         _STATE_NEAR.search(zone[end : end + 12]) or _STATE_NEAR.search(zone[max(0, start - 12) : start])
     ):
