@@ -86,6 +86,7 @@ class OtherStory:
     """A cue that the story is about a market, a company or a person, not a government."""
 
     even_with_actor: bool  # "Opinion:" stays opinion even when it is about regulators
+    company: bool = False  # a company's own act: a headline that opens on one is the company's
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,7 @@ def build(extra: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[Pattern]:
     patterns += [_phrase(text, SUBNATIONAL) for text in data["subnational"]["phrases"]]
     patterns += [_phrase(text, OtherStory(True)) for text in data["other_stories"]["always"]]
     patterns += [_phrase(text, OtherStory(False)) for text in data["other_stories"]["unless_actor"]]
+    patterns += [_phrase(text, OtherStory(False, company=True)) for text in data["other_stories"]["company"]]
     patterns += [_phrase(text, POLICY_WORD) for text in data["policy_words"]["phrases"]]
     patterns += [_phrase(text, NEUTRAL) for text in data["neutral"]["phrases"]]
     for kind, phrases in data["anchors"].items():
