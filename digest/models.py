@@ -468,3 +468,24 @@ class SendmailProgram:
 
 
 Route = SmtpServer | SendmailProgram
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A stored story that matched a search: where it matched, and how well (bm25: lower is
+    better)."""
+
+    item: Item
+    snippet: str
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """What `digest search` prints: the best matches in the window, best first."""
+
+    query: str
+    window: Window
+    generated_at: datetime
+    found: tuple[Found, ...]
+    total: int  # every match in the window, `found` being the first of them

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from digest.models import Digest, FeedResult, Section, Story, Trend
+from digest.models import Digest, FeedResult, Found, Item, Results, Section, Story, Trend
 from digest.plaintext import one_line, plural, shorten
 
 TITLE_CHARS = 200
@@ -44,7 +44,11 @@ def at_a_glance(digest: Digest) -> str:
 
 
 def title(story: Story) -> str:
-    return shorten(one_line(story.item.title), TITLE_CHARS)
+    return title_of(story.item)
+
+
+def title_of(item: Item) -> str:
+    return shorten(one_line(item.title), TITLE_CHARS)
 
 
 def byline(story: Story) -> str:
@@ -125,3 +129,16 @@ def buckets(counts: list[int], columns: int) -> list[int]:
     """Day counts summed into at most `columns` buckets of whole days, for a sparkline."""
     size = -(-len(counts) // columns) if counts else 1  # ceiling division
     return [sum(counts[i : i + size]) for i in range(0, len(counts), size)]
+
+
+def found_line(found: Found) -> str:
+    """ "Ledger Wire · 20 Nov 2026 · Hainan, Shenzhen": where and when a match is from."""
+    item = found.item
+    places = ", ".join(region.name for region in item.tags.regions)
+    return " · ".join(part for part in (one_line(item.feed), day(item.published), one_line(places)) if part)
+
+
+def results_heading(results: Results) -> str:
+    shown = len(results.found)
+    counted = f"{shown} of {results.total}" if shown < results.total else str(shown)
+    return f"{counted} {'story' if results.total == 1 else 'stories'} matching {results.query!r}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from digest.models import Digest, FeedResult, FeedStatus, Item
+from digest.models import Digest, FeedResult, FeedStatus, Item, Results
 from digest.plaintext import one_line
+from digest.render.common import results_heading
 from digest.units import iso_utc
 from digest.urls import is_web_link
 
@@ -60,3 +61,21 @@ def _feed(feed: FeedResult, needs_attention: bool) -> dict[str, Any]:
         "gone": feed.gone,
         "needs_attention": needs_attention,
     }
+
+
+def results(found: Results) -> str:
+    """Search results as the contract's JSON object: its items best first, each with its
+    snippet and rank as extra keys."""
+    document = {
+        "title": results_heading(found),
+        "query": found.query,
+        "period": {"start": iso_utc(found.window.start), "end": iso_utc(found.window.end)},
+        "generated_at": iso_utc(found.generated_at),
+        "total": found.total,
+        "items": [
+            {**_item(match.item), "snippet": one_line(match.snippet), "rank": match.rank}
+            for match in found.found
+        ],
+        "feeds": [],
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"

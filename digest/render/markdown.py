@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from digest.models import Digest, Section, Story
+from digest.models import Digest, Results, Section, Story
 from digest.plaintext import one_line
 from digest.render.common import (
     ATTENTION,
@@ -12,12 +12,15 @@ from digest.render.common import (
     at_a_glance,
     attention,
     byline,
+    found_line,
     more,
     named_regions,
     period,
     place_of,
     region_label,
+    results_heading,
     title,
+    title_of,
     topics,
     trend,
 )
@@ -97,8 +100,11 @@ def _story(story: Story) -> list[str]:
 
 
 def _link(story: Story) -> str:
-    text = _escape(title(story))
-    url = story.item.url
+    return _linked(title(story), story.item.url)
+
+
+def _linked(headline: str, url: str) -> str:
+    text = _escape(headline)
     if not is_web_link(url):
         return text
     # An angle-bracket destination may hold parentheses; it may not hold <, > or spaces.
@@ -110,3 +116,16 @@ def _escape(text: str) -> str:
     escaped = _PUNCTUATION.sub(r"\\\1", one_line(text)).translate(_ENTITIES)
     # At the start of a line, "=", "-", "+" or "1." would make a heading or a list.
     return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
+
+
+def results(found: Results) -> str:
+    """Search results as a numbered list, each linked, with where it matched."""
+    lines = [f"# {_escape(results_heading(found))}", ""]
+    for number, match in enumerate(found.found, start=1):
+        lines += [
+            f"{number}. {_linked(title_of(match.item), match.item.url)}  ",
+            f"   *{_escape(found_line(match))}*  ",
+            f"   {_escape(match.snippet)}",
+            "",
+        ]
+    return "\n".join(lines).rstrip("\n") + "\n"

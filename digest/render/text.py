@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest.models import Digest, Section, Story
+from digest.models import Digest, Results, Section, Story
 from digest.plaintext import one_line, table, wrap
 from digest.render.common import (
     ATTENTION,
@@ -11,13 +11,17 @@ from digest.render.common import (
     attention,
     buckets,
     byline,
+    day,
+    found_line,
     more,
     named_regions,
     other_line,
     period,
     region_label,
+    results_heading,
     story_count,
     title,
+    title_of,
     topics,
     trend,
 )
@@ -141,3 +145,16 @@ def _heading(text: str) -> list[str]:
 def _wrap(text: str, indent: str = "") -> list[str]:
     # Long URLs stay whole (a broken URL is worse than a long line); Chinese wraps anywhere.
     return wrap(text, WIDTH, indent)
+
+
+def results(found: Results) -> str:
+    """Search results, numbered, each with where it matched."""
+    lines = [one_line(results_heading(found)), f"{day(found.window.start)} – {day(found.window.end)}", ""]
+    for number, match in enumerate(found.found, start=1):
+        lines += _wrap(f"{number}. {title_of(match.item)}", "")
+        lines += _wrap(found_line(match), "   ")
+        lines += _wrap(one_line(match.snippet), "   ")
+        if is_web_link(match.item.url):
+            lines.append(f"   {match.item.url}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
