@@ -489,3 +489,4 @@ class Results:
     generated_at: datetime
     found: tuple[Found, ...]
     total: int  # every match in the window, `found` being the first of them
+    words: tuple[str, ...] = ()  # the query's words and phrases, for marking them

@@ -7,9 +7,10 @@ import json as jsonlib
 from datetime import UTC, datetime
 
 from markdown_it import MarkdownIt
+from rich.console import Console
 
 from digest.models import Found, Item, Region, Results, Tags, Window
-from digest.render import json, markdown, text
+from digest.render import json, markdown, rich, text
 
 WINDOW = Window(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 15, tzinfo=UTC))
 
@@ -63,3 +64,13 @@ def test_json_is_the_contracts_items_with_snippet_and_rank() -> None:
     assert first["id"] == "id-3" and first["url"] == "https://news.example/3"
     assert first["snippet"].startswith("…the 数字人民币") and first["rank"] == -4.2
     assert first["regions"] == [{"code": "CN", "name": "China"}]
+
+
+def test_rich_marks_the_query_in_the_snippet_and_keeps_feed_text_literal() -> None:
+    marked = Results(RESULTS.query, WINDOW, RESULTS.generated_at, RESULTS.found, 7, words=("數字人民幣",))
+    console = Console(record=True, width=100, force_terminal=True)
+    console.print(rich.results(marked))
+    page = console.export_text(clear=False)
+    assert " 1. e-CNY pilot widens" in page and "[x](javascript:1)" in page
+    styled = console.export_html(inline_styles=True)
+    assert "数字人民币</span>" in styled  # marked, though the query was in traditional script

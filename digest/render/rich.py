@@ -11,7 +11,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from digest.models import Digest, Section, Story
+from digest.chinese import simplified
+from digest.models import Digest, Results, Section, Story
 from digest.plaintext import one_line
 from digest.render.common import (
     ATTENTION,
@@ -20,12 +21,15 @@ from digest.render.common import (
     attention,
     buckets,
     byline,
+    found_line,
     more,
     named_regions,
     period,
     place_of,
     region_label,
+    results_heading,
     title,
+    title_of,
     trend,
 )
 from digest.urls import is_web_link
@@ -128,3 +132,32 @@ def _story(story: Story) -> RenderableType:
 def _title(story: Story, *, bold: bool) -> Text:
     link = story.item.url if is_web_link(story.item.url) else None
     return Text(title(story), style=Style(link=link, bold=bold))
+
+
+def results(found: Results) -> RenderableType:
+    """Search results for a terminal: numbered, each title a link, the snippet under it with
+    the query's words marked."""
+    parts: list[RenderableType] = [Text(results_heading(found), style="bold"), Text("")]
+    words = [simplified(word).lower() for word in found.words]
+    for number, match in enumerate(found.found, start=1):
+        item = match.item
+        link = item.url if is_web_link(item.url) else None
+        parts.append(Text.assemble(f"{number:>2}. ", (title_of(item), Style(link=link, bold=True))))
+        meta = Text("    ")
+        for topic in item.tags.topics:
+            meta.append(f" {topic} ", style="black on bright_cyan").append(" ")
+        meta.append(found_line(match), style="dim")
+        parts += [meta, Padding(_marked(one_line(match.snippet), words), (0, 0, 1, 4))]
+    return Group(*parts)
+
+
+def _marked(snippet: str, words: list[str]) -> Text:
+    text = Text(snippet)
+    # Simplified, as the index reads it: one character for one, so the offsets are the snippet's.
+    folded = simplified(snippet).lower()
+    for word in words:
+        start = folded.find(word)
+        while word and start != -1:
+            text.stylize("bold yellow", start, start + len(word))
+            start = folded.find(word, start + len(word))
+    return text
