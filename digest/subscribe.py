@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from digest.discover import Candidate, common_paths, feed_links
-from digest.errors import DigestError, FetchError
+from digest.errors import FetchError, UsageError
 from digest.fetch import Fetcher, LinkGuard, network_of
 from digest.parse import ParsedFeed, parse_feed
 
@@ -25,11 +25,11 @@ class Subscription:
     title: str
 
 
-class NoFeedError(DigestError):
+class NoFeedError(UsageError):
     """The URL is neither a feed nor a page that leads to one (exit 2)."""
 
 
-class SeveralFeedsError(DigestError):
+class SeveralFeedsError(UsageError):
     """The page names more than one feed: the user chooses (exit 2)."""
 
     def __init__(self, candidates: list[Candidate]) -> None:
