@@ -24,6 +24,7 @@ from digest.models import (
     Window,
 )
 from digest.same_story import SAME_STORY_DAYS, line_of, newest_first, same_stories
+from digest.top_stories import top_stories
 
 # Same-story detection is compose's to callers: its window and its two functions are named here too.
 __all__ = [
@@ -86,6 +87,7 @@ def compose(
         items=tuple(chosen),
         feeds=tuple(feeds),
         glance=_glance(stories, policy, feeds, fetching=fetching),
+        top=top_stories(sections),
         sections=sections,
         other=tuple(story for story in others if not _home(story))[:OTHER_HEADLINES],
         other_regions=other_regions,

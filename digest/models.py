@@ -358,6 +358,7 @@ class Digest:
     items: tuple[Item, ...]
     feeds: tuple[FeedResult, ...]
     glance: Glance = field(default_factory=lambda: Glance(0, 0, 0, 0, 0))
+    top: tuple[Story, ...] = ()  # the lead: the window's most significant policy stories
     sections: tuple[Section, ...] = ()
     other: tuple[Story, ...] = ()  # the non-policy headlines that name no region, capped
     # Regions with no policy story but other news, each with only `others`; past the first few,

@@ -131,6 +131,29 @@ def buckets(counts: list[int], columns: int) -> list[int]:
     return [sum(counts[i : i + size]) for i in range(0, len(counts), size)]
 
 
+TOP_STORIES = "Top stories"
+# The bar chart shows the busiest regions and one bar for all the rest.
+CHART_REGIONS = 10
+
+
+def chart_rows(digest: Digest) -> list[tuple[str, int]]:
+    """(region, policy stories) for the bar chart: the ten busiest, then "others" for the rest."""
+    rows = [(one_line(section.name), section.count) for section in digest.sections]
+    if len(rows) <= CHART_REGIONS + 1:
+        return rows
+    rest = rows[CHART_REGIONS:]
+    return [*rows[:CHART_REGIONS], (f"{len(rest)} others", sum(count for _, count in rest))]
+
+
+def lead_place(story: Story) -> str:
+    """The region a top story is about: its primary one, else those it names."""
+    tags = story.item.tags
+    names = {region.code: region.name for region in tags.regions}
+    if tags.primary_region in names:
+        return one_line(names[tags.primary_region or ""])
+    return one_line(", ".join(names.values()))
+
+
 def found_line(found: Found) -> str:
     """ "Ledger Wire · 20 Nov 2026 · Hainan, Shenzhen": where and when a match is from."""
     item = found.item

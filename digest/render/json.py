@@ -20,6 +20,8 @@ def render(digest: Digest) -> str:
         "items": [_item(item) for item in digest.items],
         "feeds": [_feed(feed, feed in digest.attention) for feed in digest.feeds],
         "issue": digest.issue,
+        # Extra keys the contract allows: the lead's stories, by item id.
+        "top_stories": [story.item.id for story in digest.top],
     }
     # Compact: the C encoder only serves `indent=None`, and an indented 10,000-item digest took
     # seconds; `| jq .` shows it to a person.

@@ -8,11 +8,14 @@ from digest.models import Digest, Results, Section, Story
 from digest.plaintext import one_line
 from digest.render.common import (
     ATTENTION,
+    TOP_STORIES,
     also_from,
     at_a_glance,
     attention,
     byline,
+    chart_rows,
     found_line,
+    lead_place,
     more,
     named_regions,
     period,
@@ -39,12 +42,21 @@ BAR = 20
 def render(digest: Digest) -> str:
     lines = [f"# {_escape(digest.title)}", "", f"*{_escape(period(digest))}*", ""]
     lines += ["## At a glance", "", _escape(at_a_glance(digest)), ""]
+    if digest.top:
+        lines += [f"## {TOP_STORIES}", ""]
+        for number, story in enumerate(digest.top, start=1):
+            place = lead_place(story)
+            lines += [
+                f"{number}. {_link(story)}  ",
+                f"   *{_escape((place + ' · ' if place else '') + byline(story))}*",
+            ]
+        lines += [""]
     if digest.sections:
         lines += ["## Policy stories by region", "", "| Region | Stories | |", "|---|---:|---|"]
-        most = max(section.count for section in digest.sections)
-        for section in digest.sections:
-            bar = "█" * max(1, round(BAR * section.count / most))
-            lines.append(f"| {_escape(one_line(section.name))} | {section.count} | {bar} |")
+        counted = chart_rows(digest)
+        most = max(count for _, count in counted)
+        for name, count in counted:
+            lines.append(f"| {_escape(name)} | {count} | {'█' * max(1, round(BAR * count / most))} |")
         lines += ["", "## Policy stories per day", "", "| Day | Stories |", "|---|---:|"]
         lines += [f"| {day:%d %b} | {count} |" for day, count in digest.daily]
         lines += [""]

@@ -16,12 +16,15 @@ from digest.models import Digest, Results, Section, Story
 from digest.plaintext import one_line
 from digest.render.common import (
     ATTENTION,
+    TOP_STORIES,
     also_from,
     at_a_glance,
     attention,
     buckets,
     byline,
+    chart_rows,
     found_line,
+    lead_place,
     more,
     named_regions,
     period,
@@ -45,6 +48,14 @@ def render(digest: Digest) -> RenderableType:
             expand=True,
         )
     ]
+    if digest.top:
+        parts.append(Rule(Text(TOP_STORIES, style="bold"), align="left"))
+        for number, story in enumerate(digest.top, start=1):
+            place = lead_place(story)
+            meta = Text((f"{place} · " if place else "") + byline(story), style="dim")
+            parts.append(
+                Group(Text.assemble(f"{number}. ", _title(story, bold=True)), Padding(meta, (0, 0, 0, 3)))
+            )
     if digest.sections:
         parts += [_charts(digest)]
     if digest.region_trends or digest.topic_trends:
@@ -72,13 +83,11 @@ def _charts(digest: Digest) -> RenderableType:
     bars = Table.grid(padding=(0, 1))
     bars.add_column(max_width=22, no_wrap=True, overflow="ellipsis")
     bars.add_column(ratio=1)
-    most = max(section.count for section in digest.sections)
-    for section in digest.sections:
-        width = max(1, round(30 * section.count / most))
-        bars.add_row(
-            Text(one_line(section.name)),
-            Text("█" * width, style="cyan").append(f" {section.count}", style="bold"),
-        )
+    counted = chart_rows(digest)
+    most = max(count for _, count in counted)
+    for name, count in counted:
+        width = max(1, round(30 * count / most))
+        bars.add_row(Text(name), Text("█" * width, style="cyan").append(f" {count}", style="bold"))
     counts = [count for _, count in digest.daily]
     columns = buckets(counts, 56)
     top = max(columns, default=0) or 1

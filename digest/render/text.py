@@ -6,13 +6,16 @@ from digest.models import Digest, Results, Section, Story
 from digest.plaintext import one_line, table, wrap
 from digest.render.common import (
     ATTENTION,
+    TOP_STORIES,
     also_from,
     at_a_glance,
     attention,
     buckets,
     byline,
+    chart_rows,
     day,
     found_line,
+    lead_place,
     more,
     named_regions,
     other_line,
@@ -38,6 +41,8 @@ SPARK_COLUMNS = 56  # a long window's days are summed into this many columns
 def render(digest: Digest) -> str:
     lines = [digest.title.upper(), period(digest), ""]
     lines += [*_heading("At a glance"), *_wrap(at_a_glance(digest), "  "), ""]
+    if digest.top:
+        lines += _heading(TOP_STORIES) + _top(digest.top)
     if digest.sections:
         lines += _heading("Policy stories by region") + _bars(digest) + [""]
         lines += _heading("Policy stories per day") + _sparkline(digest) + [""]
@@ -101,6 +106,20 @@ def _others(stories: tuple[Story, ...]) -> list[str]:
     return lines
 
 
+def _top(stories: tuple[Story, ...]) -> list[str]:
+    lines = []
+    for number, story in enumerate(stories, start=1):
+        first, *rest = _wrap(f"{number}. {title(story)}", "     ")
+        place = lead_place(story)
+        lines += [
+            "  " + first.lstrip(),
+            *rest,
+            *_wrap((f"{place} · " if place else "") + byline(story), "     "),
+        ]
+        lines += [*_link(story, "     "), ""]
+    return lines
+
+
 def _story(story: Story) -> list[str]:
     lines = _wrap(title(story))
     meta = byline(story) + (f" · {topics(story)}" if story.item.tags.topics else "")
@@ -116,11 +135,9 @@ def _link(story: Story, indent: str) -> list[str]:
 
 
 def _bars(digest: Digest) -> list[str]:
-    most = max(section.count for section in digest.sections)
-    rows = [
-        (one_line(section.name), "#" * max(1, round(BAR * section.count / most)) + f" {section.count}")
-        for section in digest.sections
-    ]
+    counted = chart_rows(digest)
+    most = max(count for _, count in counted)
+    rows = [(name, "#" * max(1, round(BAR * count / most)) + f" {count}") for name, count in counted]
     return ["  " + line for line in table(rows, widest=(LABEL_COLUMNS,))]
 
 
