@@ -47,6 +47,9 @@ class Reading:
     topic_evidence: defaultdict[str, list[tuple[float, str, Sentence]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # What the laws in the opening are about: topics named in a headline, summary or lead
+    # sentence beside a legislation phrase ("passes virtual asset service providers bill").
+    law_content: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     policy_score: float = 0.0
     head_speaks: bool = False  # the headline, summary or opening paragraph reads as policy
     subnational: bool = False  # the story speaks of a state senate, a county ...: a US-style state
@@ -184,6 +187,7 @@ def _score_topics(signals: _Signals, sentence: Sentence, reading: Reading) -> fl
     """Add the sentence's topic phrases to their topics; the strongest phrase's value."""
     strongest = 0.0
     weight = sentence.weight
+    counted: list[tuple[str, float]] = []
     for phrase, hit in signals.topic_hits:
         if phrase.strong and not reading.company_headline:
             value = STRONG_PHRASE
@@ -198,6 +202,10 @@ def _score_topics(signals: _Signals, sentence: Sentence, reading: Reading) -> fl
                 topical *= TOPIC_BODY
             reading.topic_scores[phrase.topic] += topical * weight
             reading.topic_evidence[phrase.topic].append((value * weight, hit.surface, sentence))
+            counted.append((phrase.topic, topical * weight))
+    if weight > WEIGHT["body"] and any(topic == "legislation" for topic, _ in counted):
+        for topic, score in counted:
+            reading.law_content[topic] += score
     return strongest
 
 
@@ -239,4 +247,9 @@ def topics(reading: Reading) -> tuple[str, ...]:
         return ()
     best = max(scores.values())
     chosen = [t for t, s in scores.items() if s >= TOPIC_MIN and s >= TOPIC_SHARE * best]
+    if "legislation" in chosen:
+        # A law's content is a topic of its own, however much the law-making outweighs it: a
+        # licensing act is regulation too, a tax law taxation, a reserve bill public-sector
+        # adoption (taxonomy.py's rules).
+        chosen += [t for t, s in reading.law_content.items() if s >= TOPIC_MIN and t not in chosen]
     return tuple(sorted(chosen or [max(scores, key=lambda t: scores[t])], key=lambda t: -scores[t]))
