@@ -2,7 +2,7 @@
 
     python bench/tagging.py [--articles N] [--words N]
 
-Each article is assembled from paragraphs of the labelled set (tests/labelled, news written for
+Each article is assembled from paragraphs of the labelled sets (tests/labelled and its v2, news written for
 this project in the style of real outlets, English and Chinese), so names, regulators and
 policy words come at the density real news has. A second, denser run repeats policy-heavy
 sentences for a worst case.
@@ -41,7 +41,7 @@ BODIES = ["SEC", "Monetary Authority of Singapore", "FCA", "BaFin", "VARA", "SFC
 
 def labelled_paragraphs() -> list[tuple[str, str, list[str]]]:
     stories = []
-    for path in sorted((ROOT / "tests" / "labelled").glob("*.jsonl")):
+    for path in sorted((ROOT / "tests" / "labelled").glob("**/*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 raw = json.loads(line)

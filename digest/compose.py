@@ -6,13 +6,10 @@ glance's region count are about policy stories: the digest is a policy digest.""
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-
-from rapidfuzz import fuzz, utils
 
 from digest.models import (
     Digest,
@@ -26,7 +23,14 @@ from digest.models import (
     Trend,
     Window,
 )
-from digest.plaintext import one_line, shorten
+from digest.same_story import SAME_STORY_DAYS, line_of, newest_first, same_stories
+from digest.top_stories import top_stories
+
+# Same-story detection is compose's to callers: its window and its two functions are named here too.
+__all__ = [
+    "ALSO_FROM", "OTHER_HEADLINES", "OTHER_REGIONS", "SAME_STORY_DAYS", "TITLE",
+    "compose", "line_of", "needs_attention", "previous", "same_stories", "window",
+]  # fmt: skip
 
 TITLE = "Crypto policy digest"
 OTHER_HEADLINES = 15  # non-policy stories that name no region
@@ -35,26 +39,10 @@ OTHER_HEADLINES = 15  # non-policy stories that name no region
 ALSO_FROM = 5
 # Regions with other news only, listed with their stories; the rest are named with a count.
 OTHER_REGIONS = 10
-LINE_CHARS = 200
-# Two outlets' items are one story when they came out within this many days of each other and
-# their headlines (or leads) share this much, by token-set similarity out of 100: measured on
-# rewritten headlines of the same event ("SEC sues X" / "X sued by SEC over ...") against
-# different events on one subject.
-SAME_STORY_DAYS = 3
 # A feed is called out in the footer once it has failed this many runs over this many days in
 # a row: one bad night is noise for a cron job, a dead feed for days is news to its reader.
 FAILING_RUNS = 3
 FAILING_DAYS = 2
-SAME_STORY_TITLES = 80
-SAME_STORY_LEADS = 90  # a lead this close counts only with headlines at least half alike
-SAME_STORY_LEAD_TITLES = 50
-
-
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-# Words headlines capitalise that name nobody.
-_HEADLINE_WORDS = frozenset(
-    {"the", "a", "an", "of", "in", "on", "to", "for", "and", "as", "at", "by", "with"}
-)
 
 
 def window(now: datetime, *, days: int, since: datetime | None, until: datetime | None) -> Window:
@@ -84,19 +72,12 @@ def compose(
     """The digest of `items`. `sent` are reports earlier issues told: a new report of one of
     their stories (another outlet's, a day later) is left out and listed in `repeats`.
     `fetching`: a fetch is running, so feeds not fetched yet may be on their way."""
-    chosen = sorted((item for item in items if _wanted(item, filters)), key=_newest_first)
-    sent_urls = {item.url for item in sent}
-    stories, repeats = [], []
-    for story in same_stories([*chosen, *sent]):
-        if sent_urls.isdisjoint(story.urls):
-            stories.append(story)
-        else:
-            repeats += [url for url in story.urls if url not in sent_urls]
-    if repeats:
-        chosen = [item for item in chosen if item.url not in set(repeats)]
+    chosen = _chosen(items, filters)
+    stories, repeats = _untold(chosen, sent)
+    chosen = _without(chosen, repeats)
     policy = [story for story in stories if story.item.tags.policy]
     others = [story for story in stories if not story.item.tags.policy]
-    earlier = same_stories(sorted((item for item in before if _wanted(item, filters)), key=_newest_first))
+    earlier = [story for story in same_stories(_chosen(before, filters)) if story.item.tags.policy]
     region_names = _region_names(chosen, names or {})
     sections, other_regions = _sections(policy, [story for story in others if _home(story)], region_names)
     return Digest(
@@ -105,155 +86,66 @@ def compose(
         generated_at=now,
         items=tuple(chosen),
         feeds=tuple(feeds),
-        glance=Glance(
-            stories=len(stories),
-            policy=len(policy),
-            regions=len({_country(story) for story in policy if _country(story)}),
-            feeds=len(feeds),
-            failed=sum(1 for feed in feeds if feed.status is FeedStatus.ERROR),
-            not_fetched=sum(1 for feed in feeds if feed.status is FeedStatus.NOT_FETCHED),
-            fetching=fetching,
-        ),
+        glance=_glance(stories, policy, feeds, fetching=fetching),
+        top=top_stories(sections),
         sections=sections,
         other=tuple(story for story in others if not _home(story))[:OTHER_HEADLINES],
         other_regions=other_regions,
-        region_trends=_trends(
-            Counter(_country(s) for s in policy if _country(s)),
-            Counter(_country(s) for s in earlier if s.item.tags.policy and _country(s)),
-            region_names,
-        ),
-        topic_trends=_trends(
-            Counter(topic for s in policy for topic in s.item.tags.topics),
-            Counter(topic for s in earlier if s.item.tags.policy for topic in s.item.tags.topics),
-            {},
-        ),
+        region_trends=_trends(_countries(policy), _countries(earlier), region_names),
+        topic_trends=_trends(_topics(policy), _topics(earlier), {}),
         daily=_daily(policy, window),
         attention=tuple(feed for feed in feeds if needs_attention(feed, now)),
         repeats=tuple(repeats),
     )
 
 
-@dataclass(slots=True)
-class _Report:
-    """Items found to report one event, earliest first, with what the next item is compared to."""
-
-    number: int  # reports are numbered in time order
-    items: list[Item]
-    title: str
-    lead: str
-    names: frozenset[str]
-    outlets: set[str]
+def _chosen(items: Iterable[Item], filters: Filters) -> list[Item]:
+    """The items the filters let through, newest first."""
+    return sorted((item for item in items if _wanted(item, filters)), key=newest_first)
 
 
-@dataclass(slots=True)
-class _Recent:
-    """One region's reports, each filed under the names in its headline, in time order.
-
-    Two reports of one event name the same parties (one headline's names are a subset of the
-    other's), so an item is compared only with reports filed under one of its names: a few
-    among the thousands of a big window."""
-
-    by_name: defaultdict[str, list[_Report]] = field(default_factory=lambda: defaultdict(list))
-    nameless: list[_Report] = field(default_factory=list)
-    every: list[_Report] = field(default_factory=list)
-
-    def add(self, report: _Report) -> None:
-        self.every.append(report)
-        for name in report.names or ():
-            self.by_name[name].append(report)
-        if not report.names:
-            self.nameless.append(report)
-
-    def candidates(self, names: frozenset[str], since: datetime) -> list[_Report]:
-        """Reports begun since `since` that could tell the same event, latest first."""
-        shelves = [self.by_name.get(name, []) for name in names] + [self.nameless] if names else [self.every]
-        found: dict[int, _Report] = {}
-        for shelf in shelves:
-            for report in reversed(shelf):
-                if report.items[0].published < since:
-                    break  # shelves are in time order: none further back can match
-                found[report.number] = report
-        return [found[number] for number in sorted(found, reverse=True)]
-
-
-def same_stories(items: Sequence[Item]) -> list[Story]:
-    """Items about the same event from several outlets, told once with "also: ...".
-
-    `items` come newest first; each story is told by its earliest report."""
-    reports: list[_Report] = []
-    # Alike headlines about different places are different events (a reserve bill in Texas is
-    # not New Hampshire's), so only reports with one primary region are ever compared.
-    by_region: defaultdict[str | None, _Recent] = defaultdict(_Recent)
-    for item in sorted(items, key=lambda item: item.published):
-        title, lead = utils.default_process(item.title), utils.default_process(item.summary[:300])
-        names = frozenset(_names(item.title))
-        recent = by_region[item.tags.primary_region]
-        since = item.published - timedelta(days=SAME_STORY_DAYS)
-        match = _earlier_report(item, title, lead, names, recent.candidates(names, since))
-        if match is None:
-            report = _Report(len(reports), [item], title, lead, names, _outlets(item))
-            reports.append(report)
-            recent.add(report)
+def _untold(chosen: list[Item], sent: Iterable[Item]) -> tuple[list[Story], list[str]]:
+    """The stories of `chosen` that no earlier issue told, and the URLs of the chosen items
+    that are new reports of a story one did (`repeats`)."""
+    sent_urls = {item.url for item in sent}
+    stories: list[Story] = []
+    repeats: list[str] = []
+    for story in same_stories([*chosen, *sent]):
+        if sent_urls.isdisjoint(story.urls):
+            stories.append(story)
         else:
-            match.items.append(item)
-            match.outlets |= _outlets(item)
-    stories = [_story(report.items) for report in reports]
-    stories.sort(key=lambda story: _newest_first(story.item))
-    return stories
+            repeats += [url for url in story.urls if url not in sent_urls]
+    return stories, repeats
 
 
-def _earlier_report(
-    item: Item, title: str, lead: str, names: frozenset[str], candidates: list[_Report]
-) -> _Report | None:
-    """The latest of the candidate reports that tells the same event, if one does."""
-    for report in candidates:
-        # One outlet does not run one story twice: its items with one boilerplate summary are
-        # different stories. Names come next: cheaper than comparing words.
-        if _outlets(item) & report.outlets or not _same_names(names, report.names):
-            continue
-        if _same(title, lead, report.title, report.lead):
-            return report
-    return None
+def _without(items: list[Item], urls: list[str]) -> list[Item]:
+    if not urls:
+        return items
+    left_out = set(urls)
+    return [item for item in items if item.url not in left_out]
 
 
-def _same_names(names: frozenset[str], other_names: frozenset[str]) -> bool:
-    """Alike headlines about different parties are different events: "SEC sues Coinbase" is
-    not "SEC sues Binance"."""
-    return not (names - other_names and other_names - names)
+def _glance(
+    stories: list[Story], policy: list[Story], feeds: Sequence[FeedResult], *, fetching: bool
+) -> Glance:
+    return Glance(
+        stories=len(stories),
+        policy=len(policy),
+        regions=len({_country(story) for story in policy if _country(story)}),
+        feeds=len(feeds),
+        failed=sum(1 for feed in feeds if feed.status is FeedStatus.ERROR),
+        not_fetched=sum(1 for feed in feeds if feed.status is FeedStatus.NOT_FETCHED),
+        fetching=fetching,
+    )
 
 
-def _names(title: str) -> set[str]:
-    """The capitalised words of a headline: its people, firms and places (and perhaps its first
-    word, which a different event's headline would not share by chance)."""
-    words = _WORD.findall(title)
-    return {word.casefold() for word in words if word[:1].isupper()} - _HEADLINE_WORDS
+def _countries(stories: list[Story]) -> Counter[str]:
+    """Stories a country (those that name none are not counted)."""
+    return Counter(_country(story) for story in stories if _country(story))
 
 
-def _same(title: str, lead: str, other_title: str, other_lead: str) -> bool:
-    """Alike headlines, or leads nearly the same under headlines at least half alike."""
-    titles = fuzz.token_set_ratio(title, other_title, score_cutoff=SAME_STORY_LEAD_TITLES) if title else 0.0
-    if titles >= SAME_STORY_TITLES:
-        return True
-    if titles < SAME_STORY_LEAD_TITLES or len(lead) <= 60 or len(other_lead) <= 60:
-        return False
-    return fuzz.token_set_ratio(lead, other_lead, score_cutoff=SAME_STORY_LEADS) >= SAME_STORY_LEADS
-
-
-def _outlets(item: Item) -> set[str]:
-    return set(item.feeds or (item.feed,))
-
-
-def _story(group: list[Item]) -> Story:
-    first = group[0]
-    outlets = [name for item in group for name in (item.feeds or (item.feed,))]
-    also = tuple(dict.fromkeys(name for name in outlets if name and name != first.feed))
-    return Story(item=first, line=line_of(first), also=also, urls=tuple(item.url for item in group))
-
-
-def line_of(item: Item) -> str:
-    """One line of context: the feed's summary, else the article's lead, cut at a sentence."""
-    text = one_line(item.summary) or one_line(item.text.split("\n\n", 1)[0])
-    return shorten(text, LINE_CHARS)
+def _topics(stories: list[Story]) -> Counter[str]:
+    return Counter(topic for story in stories for topic in story.item.tags.topics)
 
 
 def _sections(
@@ -311,7 +203,7 @@ def _others_by_country(others: list[Story], names: Mapping[str, str]) -> dict[st
 
 def _ranked(stories: list[Story]) -> tuple[Story, ...]:
     """More outlets first (a story many carried matters more), then the newest."""
-    return tuple(sorted(stories, key=lambda story: (-len(story.also), _newest_first(story.item))))
+    return tuple(sorted(stories, key=lambda story: (-len(story.also), newest_first(story.item))))
 
 
 def _trends(now: Counter[str], before: Counter[str], names: Mapping[str, str]) -> tuple[Trend, ...]:
@@ -354,10 +246,6 @@ def _home(story: Story) -> str:
 
 def _country(story: Story) -> str:
     return _home(story).split("-")[0]
-
-
-def _newest_first(item: Item) -> tuple[float, str]:
-    return (-item.published.timestamp(), item.id)
 
 
 def needs_attention(feed: FeedResult, now: datetime) -> bool:

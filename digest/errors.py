@@ -15,7 +15,11 @@ class DigestError(Exception):
         return self.message
 
 
-class ConfigError(DigestError):
+class UsageError(DigestError):
+    """What the user asked cannot be done as asked: a bad feeds file, query or URL (exit 2)."""
+
+
+class ConfigError(UsageError):
     """The feeds file cannot be read or says something invalid (exit 2)."""
 
 
@@ -25,6 +29,14 @@ class StoreError(DigestError):
 
 class LockError(DigestError):
     """Another run holds the store's lock (exit 1)."""
+
+
+class QueryError(UsageError):
+    """A search query the index cannot read (exit 2, as a usage error)."""
+
+
+class DeliveryError(DigestError):
+    """The mail server or sendmail program did not take the message (exit 1; nothing recorded)."""
 
 
 class FetchError(DigestError):

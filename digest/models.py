@@ -9,6 +9,9 @@ from enum import StrEnum
 from pathlib import Path
 
 DEFAULT_DAYS = 14
+# The most days a window, a store's keep_days or an age may span (a century): one bound for
+# `--days`, `settings.days`, `settings.keep_days` and `--older-than` alike.
+MAX_DAYS = 36500
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_CONCURRENCY = 16
 DEFAULT_DEADLINE = 600.0  # seconds for a whole fetch run: a cron job must never hang
@@ -60,6 +63,7 @@ class Mail:
     sender: str | None = None
     to: str | None = None
     subject: str | None = None
+    route: Route | None = None  # how `digest send` delivers it; None: not configured
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +358,7 @@ class Digest:
     items: tuple[Item, ...]
     feeds: tuple[FeedResult, ...]
     glance: Glance = field(default_factory=lambda: Glance(0, 0, 0, 0, 0))
+    top: tuple[Story, ...] = ()  # the lead: the window's most significant policy stories
     sections: tuple[Section, ...] = ()
     other: tuple[Story, ...] = ()  # the non-policy headlines that name no region, capped
     # Regions with no policy story but other news, each with only `others`; past the first few,
@@ -429,3 +434,60 @@ class Sighting:
 def item_id(url: str) -> str:
     """A stable id from the canonical URL: the same story has the same id in every store."""
     return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+class Security(StrEnum):
+    """How a connection to the SMTP server is protected."""
+
+    STARTTLS = "starttls"  # plain, then upgraded (submission, port 587)
+    TLS = "tls"  # TLS from the first byte (port 465)
+    NONE = "none"  # a relay on a trusted network; never with a password
+
+
+# Where `digest send` reads the SMTP password unless [email] names another variable or a file:
+# never from the command line (other users see it) or the feeds file (it gets shared).
+PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpServer:
+    """`[email] smtp = "host:port"` and how to log in; the password is never kept here."""
+
+    host: str
+    port: int
+    security: Security
+    user: str | None = None
+    password_env: str = PASSWORD_ENV
+    password_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendmailProgram:
+    """`[email] sendmail = "/usr/sbin/sendmail -t"`: a program that reads a message on stdin."""
+
+    command: tuple[str, ...]
+
+
+Route = SmtpServer | SendmailProgram
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A stored story that matched a search: where it matched, and how well (bm25: lower is
+    better)."""
+
+    item: Item
+    snippet: str
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """What `digest search` prints: the best matches in the window, best first."""
+
+    query: str
+    window: Window
+    generated_at: datetime
+    found: tuple[Found, ...]
+    total: int  # every match in the window, `found` being the first of them
+    words: tuple[str, ...] = ()  # the query's words and phrases, for marking them

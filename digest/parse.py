@@ -11,40 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import feedparser
-import idna
 
 from digest.models import Entry
 from digest.plaintext import clean_text, html_to_text, one_line, shorten
+from digest.urls import canonical_url
+
+# `canonical_url` is named here too: links are canonicalised as feeds are parsed.
+__all__ = ["ParsedFeed", "canonical_url", "parse_feed", "without_boilerplate"]
 
 _PROBLEM_CHARS = 160
 
-_TRACKING_PARAMS = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "_hsenc",
-        "_hsmi",
-        "mkt_tok",
-        "oly_anon_id",
-        "oly_enc_id",
-        "vero_id",
-        "ncid",
-        "cmpid",
-        "sr_share",
-    }
-)
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _FEED_PROXIES = frozenset({"feedproxy.google.com", "feeds.feedburner.com", "feeds2.feedburner.com"})
 # feedparser flags a feed as "bozo" when the server mislabelled it (wrong charset, a text/html
 # or missing content type); the entries are fine, so that alone is not worth a cron warning.
@@ -342,53 +321,3 @@ def _categories(raw: Any) -> tuple[str, ...]:
         if name and name not in names:
             names.append(name)
     return tuple(names)
-
-
-def canonical_url(url: str, *, base: str | None = None) -> str | None:
-    """One spelling per article: lower-case scheme and host, no default port, fragment or
-    tracking parameters; relative links resolved against `base`. None if not a usable URL."""
-    url = one_line(url)
-    if not url:
-        return None
-    try:
-        if base:
-            url = urljoin(base, url)
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https"):
-            return None  # never follow, store or render javascript:, data:, file: ... links
-        host = _ascii_host(parts.hostname or "")
-        if not host:
-            return None
-        port = parts.port
-    except ValueError:
-        return None
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    if parts.username or parts.password:
-        netloc = f"{parts.username or ''}{':' + parts.password if parts.password else ''}@{netloc}"
-    # Filter the raw pairs rather than decode and re-encode them, so the rest stays as written.
-    query = "&".join(
-        pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])
-    )
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
-
-
-def _ascii_host(host: str) -> str | None:
-    """The host as the fetcher sends it: an internationalised name in its one punycode form, so
-    that `bücher.example` and `xn--bcher-kva.example` are one host. None if it cannot be one."""
-    host = host.lower()
-    if host.isascii():
-        return host
-    try:
-        # IDNA 2008 with the UTS 46 mapping, as httpx encodes hosts (the stdlib codec is IDNA
-        # 2003, which turns "faß.de" into another domain, "fass.de").
-        return idna.encode(host, uts46=True).decode("ascii")
-    except (idna.IDNAError, UnicodeError):
-        return None
-
-
-def _is_tracking(key: str) -> bool:
-    key = key.lower()
-    return key.startswith("utm_") or key in _TRACKING_PARAMS

@@ -72,6 +72,17 @@ def clean_text(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+# What some tool reads as the end of a line: CR and LF, NUL, the C0 separators and vertical
+# tab, NEL, and Unicode's line and paragraph separators. In a mail header any of them could
+# start a header of its own (a `Bcc:` smuggled into `--from`).
+_LINE_BREAK = re.compile(r"[\r\n\x00\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def has_line_break(text: str) -> bool:
+    """Whether `text` would be more than one line to some tool: a header value must not be."""
+    return _LINE_BREAK.search(text) is not None
+
+
 def one_line(text: str) -> str:
     """`clean_text` folded onto a single line, for titles, names and summaries."""
     if text.isascii() and text.isprintable():  # nothing to strip: the common case, and a hot one
@@ -115,15 +126,14 @@ def fit(text: str, width: int) -> str:
     return "".join(kept) + "…" + " " * (width - 1 - used)
 
 
-def table(rows: Sequence[Sequence[str]]) -> list[str]:
+def table(rows: Sequence[Sequence[str]], widest: Sequence[int] = ()) -> list[str]:
     """Rows of cells in aligned columns two spaces apart, measured in terminal columns (a feed
-    named 链闻 takes four, not two), with no trailing spaces."""
+    named 链闻 takes four, not two), with no trailing spaces. `widest` caps the first columns'
+    widths: a longer cell there is cut with an ellipsis."""
     widths = [max(columns(row[number]) for row in rows) for number in range(len(rows[0]))] if rows else []
+    widths = [min(width, cap) for width, cap in zip(widths, widest, strict=False)] + widths[len(widest) :]
     return [
-        "  ".join(
-            cell + " " * (width - columns(cell)) for cell, width in zip(row, widths, strict=True)
-        ).rstrip()
-        for row in rows
+        "  ".join(fit(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
 
 

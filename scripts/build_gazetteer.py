@@ -57,6 +57,19 @@ _AP_STATES = {
     "OR": "Ore.", "PA": "Pa.", "RI": "R.I.", "SC": "S.C.", "SD": "S.D.", "TN": "Tenn.",
     "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va.", "WI": "Wis.", "WY": "Wyo.",
 }  # fmt: skip
+# The kinds of first-level subdivision that are a city (ISO 3166-2's words for them).
+_CITY_KINDS = frozenset({
+    "City", "Capital city", "Autonomous city", "State city", "Special city", "Metropolitan city",
+    "Capital district", "Federal district", "Federal entity", "Federal territory", "Capital territory",
+    "Federal capital territory", "Union territory", "Metropolitan administration", "Special municipality",
+    "Autonomous municipality", "Municipality", "Urban municipality", "City municipality", "Capital",
+    "Commune", "Area", "Urban community", "Autonomous district", "Autonomous sector",
+    "Special self-governing city", "Local council", "Town", "Borough", "Administration", "Emirate",
+    "Land", "Autonomous city in north africa", "Special administrative city",
+})  # fmt: skip
+# Turkey's provinces are their metropolitan municipalities (Istanbul is TR-34); a few other
+# provinces are one city.
+_CITY_PROVINCES = frozenset({"TZ-02"})
 # The kinds of first-level subdivision that news names with the kind: "Rivers State".
 _KIND_WORDS = ("State", "Province", "Region", "County", "Prefecture", "Governorate", "Department", "Oblast")
 _SUBDIVISION_SUFFIX = re.compile(
@@ -205,8 +218,13 @@ def iso_rows(words: Words) -> tuple[list[Row], dict[str, Row]]:
                 row.alias(name)
         rows.append(row)
     subdivisions: dict[str, Row] = {}
+    # Indonesia's provinces sit under "geographical units" (Java, Sumatra) that govern nothing:
+    # the provinces are its first level too (Bali is `ID-BA`).
+    units = {s.code for s in pycountry.subdivisions if s.type == "Geographical unit"}
     for subdivision in pycountry.subdivisions:
-        if subdivision.parent_code is not None or subdivision.code in _OWN_COUNTRY_CODE:
+        if subdivision.code in _OWN_COUNTRY_CODE:
+            continue
+        if subdivision.parent_code is not None and subdivision.parent_code not in units:
             continue
         row = Row("S", subdivision.code, subdivision.name, type=subdivision.type)
         _name_subdivision(row, subdivision.name, subdivision.type, words)
@@ -290,8 +308,12 @@ def town_rows(
         parent = crosswalk.get(f"{country}.{city['admin1code']}")
         if parent is None or not slug(name):
             continue
-        # Tokyo, Istanbul, Nairobi, Dubai: a city that is its own first-level subdivision.
-        code = parent if key_of(name) in own_names[parent] else f"{parent}-{slug(name)}"
+        # Kyiv, Busan, Dubai, Hamburg: a city that is its own first-level subdivision. Lagos,
+        # São Paulo, Osaka or Lisbon name a state, prefecture or district larger than the city.
+        own = key_of(name) in own_names[parent] and (
+            subdivisions[parent].type in _CITY_KINDS or parent in _CITY_PROVINCES or country == "TR"
+        )
+        code = parent if own else f"{parent}-{slug(name)}"
         row = rows.get(code) or rows.setdefault(code, Row("T", code, name, people))
         if code == parent:
             row.kind = "S"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from conftest import invoke, run_digest
 
 from digest import config
 from digest.errors import ConfigError
+from digest.models import MAX_DAYS, Security, SendmailProgram, SmtpServer
 
 GOOD_FEED = '[[feeds]]\nname = "Ledger"\nurl = "https://example.org/feed"\n'
 
@@ -131,6 +133,49 @@ def test_settings_and_feeds_are_read() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "again",
+    [
+        "https://EXAMPLE.org/feed",  # the host is case-blind
+        "https://example.org:443/feed",  # the default port is optional
+        "https://example.org/feed/",  # so is a trailing slash
+        "https://example.org/feed#latest",  # a fragment never reaches the server
+    ],
+)
+def test_a_feed_listed_twice_under_another_spelling_is_a_duplicate(again: str) -> None:
+    # The same rule as the OPML import's: what it skips as listed already, the file refuses.
+    text = GOOD_FEED + f'\n[[feeds]]\nname = "Again"\nurl = "{again}"\n'
+
+    with pytest.raises(ConfigError, match="duplicate feed url"):
+        config.parse(text, Path("feeds.toml"))
+
+
+def test_another_scheme_or_port_is_another_feed() -> None:
+    text = GOOD_FEED + "".join(
+        f'\n[[feeds]]\nname = "F{n}"\nurl = "{url}"\n'
+        for n, url in enumerate(["http://example.org/feed", "https://example.org:8443/feed"])
+    )
+
+    assert len(config.parse(text, Path("feeds.toml")).feeds) == 3
+
+
+@pytest.mark.parametrize("separator", ["\\u2028", "\\u0085", "\\u000b"])  # TOML escapes
+def test_an_email_header_with_any_line_break_is_refused_where_it_is_written(separator: str) -> None:
+    # The renderer refuses these too; the feeds file says so first, naming the line.
+    text = GOOD_FEED + f'\n[email]\nfrom = "digest@example.org{separator}Bcc: x@example.org"\n'
+
+    with pytest.raises(ConfigError, match=r"feeds.toml:6: email.from must be a one-line string"):
+        config.parse(text, Path("feeds.toml"))
+
+
+def test_days_take_the_same_bound_as_the_command_line() -> None:
+    days = config.parse(f"[settings]\ndays = {MAX_DAYS}\n\n" + GOOD_FEED, Path("feeds.toml")).settings.days
+
+    assert days == MAX_DAYS == 36500
+    with pytest.raises(ConfigError, match=r"settings\.days must be"):
+        config.parse(f"[settings]\ndays = {MAX_DAYS + 1}\n\n" + GOOD_FEED, Path("feeds.toml"))
+
+
 def test_the_bundled_feeds_file_is_valid_and_broad() -> None:
     feed_list = config.load(config.bundled_feeds())
 
@@ -152,3 +197,56 @@ def test_feeds_file_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("DIGEST_FEEDS", "/elsewhere.toml")
     assert config.locate(None, user_dir) == (Path("/elsewhere.toml"), False)
     assert config.locate(Path("given.toml"), user_dir) == (Path("given.toml"), False)
+
+
+# -- [email]: how `digest send` delivers ----------------------------------------------------
+
+
+def email_route(tmp_path: Path, table: str) -> object:
+    path = tmp_path / "feeds.toml"
+    path.write_text(
+        f'[[feeds]]\nname = "A"\nurl = "https://a.example/feed"\n\n[email]\n{table}\n', encoding="utf-8"
+    )
+    return config.load(path).mail.route
+
+
+def test_smtp_security_follows_the_port_unless_told(tmp_path: Path) -> None:
+    submission = email_route(tmp_path, 'smtp = "smtp.example.org:587"\nuser = "me@example.org"')
+    assert submission == SmtpServer("smtp.example.org", 587, Security.STARTTLS, user="me@example.org")
+    assert email_route(tmp_path, 'smtp = "smtp.example.org:465"') == SmtpServer(
+        "smtp.example.org", 465, Security.TLS
+    )
+    assert email_route(tmp_path, 'smtp = "localhost:25"') == SmtpServer("localhost", 25, Security.NONE)
+    told = email_route(tmp_path, 'smtp = "mail.example.org:2525"\ntls = "tls"')
+    assert told == SmtpServer("mail.example.org", 2525, Security.TLS)
+
+
+def test_the_password_comes_from_a_named_variable_or_a_file_beside_the_feeds_file(tmp_path: Path) -> None:
+    table = 'smtp = "[2001:db8::1]:587"\npassword_env = "MY_PASS"\npassword_file = "secret.txt"'
+    named = {"password_env": "MY_PASS", "password_file": tmp_path / "secret.txt"}
+    assert email_route(tmp_path, table) == SmtpServer("2001:db8::1", 587, Security.STARTTLS, **named)
+
+
+def test_sendmail_is_a_command_line(tmp_path: Path) -> None:
+    route = email_route(tmp_path, "sendmail = \"/usr/sbin/sendmail -t -f 'digest@example.org'\"")
+    assert route == SendmailProgram(("/usr/sbin/sendmail", "-t", "-f", "digest@example.org"))
+    assert email_route(tmp_path, 'to = "me@example.org"') is None
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        ('smtp = "smtp.example.org"', 'email.smtp must be host:port, e.g. "smtp.example.org:587"'),
+        ('smtp = "smtp.example.org:99999"', "email.smtp must be host:port"),
+        ('smtp = "a:25"\ntls = "ssl"', "email.tls must be one of starttls, tls, none"),
+        ('smtp = "a:25"\nsendmail = "sendmail -t"', "and email.smtp are two ways to send"),
+        ('user = "me"', 'email.user needs email.smtp = "host:port" beside it'),
+        ('sendmail = "sendmail -t"\nuser = "me"', "email.user is for email.smtp"),
+        ('sendmail = "sendmail \'-t"', "email.sendmail cannot be read as a command line"),
+        ('password = "hunter2"', "unknown key 'password' in [email]"),
+    ],
+)
+def test_a_bad_delivery_setting_names_its_line(tmp_path: Path, table: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(problem)) as caught:
+        email_route(tmp_path, table)
+    assert "feeds.toml:6" in str(caught.value) or "feeds.toml:7" in str(caught.value)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import WINDOW, FixtureServer, run_digest, write_feeds
 
-from digest.parse import canonical_url
+from digest.urls import canonical_url
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from digest.parse import canonical_url, parse_feed
+from digest.parse import parse_feed
 from digest.plaintext import clean_text, html_to_text, one_line, shorten
+from digest.urls import canonical_url
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 FEED_URL = "https://news.example.com/feeds/policy.xml"

@@ -26,7 +26,8 @@ from urllib.parse import quote
 import pytest
 from conftest import FixtureServer, run_digest, write_feeds
 
-from digest.parse import ParsedFeed, canonical_url, parse_feed
+from digest.parse import ParsedFeed, parse_feed
+from digest.urls import canonical_url
 
 _HERE = Path(__file__).resolve()
 # Beside the repo (a clone in /work/main has shared/ at parents[2]; a worktree one level deeper),

@@ -207,7 +207,8 @@ def test_json_is_the_contract_object() -> None:
         [{"code": "JP-13", "name": "Tokyo"}],
         "JP-13",
     )
-    assert set(document) == {"title", "period", "generated_at", "items", "feeds", "issue"}
+    assert set(document) == {"title", "period", "generated_at", "items", "feeds", "issue", "top_stories"}
+    assert document["top_stories"] == ["id0001", "id0004", "id0003"]  # carried widest, then reach
     assert document["feeds"][2] == {
         "name": "Dead Feed", "url": "https://dead.example/rss", "status": "error",
         "error": "gone (HTTP 410)", "fetched": True, "new_items": 0, "consecutive_failures": 0, "moved_to": None,
@@ -261,8 +262,10 @@ def test_feed_text_cannot_change_the_markdown_structure() -> None:
 
     tokens = MarkdownIt("commonmark").parse(rendered)
     headings = [t for t in tokens if t.type == "heading_open"]
-    assert [t.tag for t in headings] == ["h1", "h2", "h2", "h2", "h2", "h2"]  # the digest's own only
-    assert not [t for t in tokens if t.type in ("ordered_list_open", "html_block", "html_inline")]
+    assert [t.tag for t in headings] == ["h1", "h2", "h2", "h2", "h2", "h2", "h2"]  # the digest's own only
+    assert not [t for t in tokens if t.type in ("html_block", "html_inline")]
+    # One numbered list, the digest's own top stories: "1. a list?" in a title makes none.
+    assert [t.type for t in tokens].count("ordered_list_open") == 1
     links = [
         t.attrGet("href")
         for t in tokens
@@ -410,3 +413,43 @@ def test_fit_pads_or_cuts_to_display_columns() -> None:
     assert fit("香港", 6) == "香港  "
     assert fit("七里河区", 6) == "七里… " and columns(fit("七里河区", 6)) == 6
     assert fit("Lanzhou New Area", 8) == "Lanzhou…"
+
+
+def many_regions() -> Digest:
+    """Thirteen countries with policy news: the chart keeps ten and one bar for the rest."""
+    codes = ["SG", "JP", "KR", "TH", "VN", "IN", "AE", "BR", "NG", "KE", "FR", "DE", "IT"]
+    items = [
+        item(
+            n,
+            f"Regulator in {code} acts, story {n}",
+            feed=f"F{n}",
+            tags=tags(("regulation",), (code, f"Land {code}")),
+        )
+        for n, code in enumerate(codes * 2 + codes[:3], start=100)
+    ]
+    return compose(items, (), WINDOW, Filters(), WINDOW.end)
+
+
+def test_the_chart_shows_the_ten_busiest_regions_and_one_bar_for_the_others() -> None:
+    page = text_render.render(many_regions())
+    chart = page.split("POLICY STORIES BY REGION")[1].split("POLICY STORIES PER DAY")[0]
+    bars = [line for line in chart.splitlines() if "#" in line]
+    assert len(bars) == 11
+    assert bars[-1].split()[:2] == ["3", "others"] and bars[-1].endswith(" 6")  # 3 regions, 2 stories each
+    assert "3 others" in markdown_render.render(many_regions())
+    assert "3 others" in html_render.render(many_regions())
+
+
+def test_every_format_opens_with_the_top_stories() -> None:
+    digest = sample()
+    lead = [story.item.title for story in digest.top]
+    assert 3 <= len(lead) <= 5
+    text = text_render.render(digest)
+    assert text.index("TOP STORIES") < text.index("POLICY STORIES BY REGION")
+    page = html_render.render(digest)
+    assert page.index("Top stories") < page.index("Policy stories by region")
+    console = Console(file=io.StringIO(), width=100, record=True)
+    console.print(rich_render.render(digest))
+    shown = console.export_text()
+    assert shown.index("Top stories") < shown.index("Policy stories by region")
+    assert all(title[:40] in shown for title in lead)

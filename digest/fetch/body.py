@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 import httpx
 
 from digest.errors import FetchError
+from digest.units import megabytes
 
 # The encodings asked for (Accept-Encoding), and so the only ones a server may use.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -96,7 +97,7 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     huge body cannot exhaust memory."""
     declared = "" if framed_by_chunks(response.headers) else response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"body of {int(declared)} bytes is over the {_megabytes(max_bytes)} cap")
+        raise FetchError(f"body of {int(declared)} bytes is over the {megabytes(max_bytes)} cap")
     stack = layers(response.headers.get("content-encoding", ""))
     chunks: list[bytes] = []
     size = 0
@@ -106,7 +107,7 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
         for piece in pieces:
             size += len(piece)
             if size > max_bytes:
-                raise FetchError(f"body is over the {_megabytes(max_bytes)} cap")
+                raise FetchError(f"body is over the {megabytes(max_bytes)} cap")
             chunks.append(piece)
 
     try:
@@ -123,7 +124,3 @@ def framed_by_chunks(headers: httpx.Headers) -> bool:
     """Whether the body came in chunks: then its Content-Length, if the server sent one too, is
     no measure of it (RFC 9112 § 6.3: Transfer-Encoding overrides it) and is not to be trusted."""
     return "transfer-encoding" in headers
-
-
-def _megabytes(count: int) -> str:
-    return f"{count / (1024 * 1024):g} MB"

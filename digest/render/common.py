@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from digest.models import Digest, FeedResult, Section, Story, Trend
+from digest.models import Digest, FeedResult, Found, Item, Results, Section, Story, Trend
 from digest.plaintext import one_line, plural, shorten
 
 TITLE_CHARS = 200
@@ -23,6 +23,16 @@ def day(moment: datetime) -> str:
     return f"{moment.astimezone():%d %b %Y}"
 
 
+def date_of(moment: datetime) -> str:
+    """ "2026-11-26" on the reader's clock, for the aligned tables of feeds, issues and the store."""
+    return f"{moment.astimezone():%Y-%m-%d}"
+
+
+def minute(moment: datetime) -> str:
+    """ "2026-11-26 20:30" on the reader's clock, for the same tables."""
+    return f"{date_of(moment)} {moment.astimezone():%H:%M}"
+
+
 def at_a_glance(digest: Digest) -> str:
     glance = digest.glance
     line = f"{_count(glance.stories, 'story', 'stories')}, {glance.policy} about policy"
@@ -34,7 +44,11 @@ def at_a_glance(digest: Digest) -> str:
 
 
 def title(story: Story) -> str:
-    return shorten(one_line(story.item.title), TITLE_CHARS)
+    return title_of(story.item)
+
+
+def title_of(item: Item) -> str:
+    return shorten(one_line(item.title), TITLE_CHARS)
 
 
 def byline(story: Story) -> str:
@@ -107,10 +121,6 @@ def attention(feed: FeedResult) -> str:
     return f"failing for {feed.failures} runs in a row{since}: {one_line(feed.error or 'unknown error')}"
 
 
-def is_web_link(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
-
-
 def _count(count: int, one: str, many: str) -> str:
     return plural(count, one, many)
 
@@ -119,3 +129,39 @@ def buckets(counts: list[int], columns: int) -> list[int]:
     """Day counts summed into at most `columns` buckets of whole days, for a sparkline."""
     size = -(-len(counts) // columns) if counts else 1  # ceiling division
     return [sum(counts[i : i + size]) for i in range(0, len(counts), size)]
+
+
+TOP_STORIES = "Top stories"
+# The bar chart shows the busiest regions and one bar for all the rest.
+CHART_REGIONS = 10
+
+
+def chart_rows(digest: Digest) -> list[tuple[str, int]]:
+    """(region, policy stories) for the bar chart: the ten busiest, then "others" for the rest."""
+    rows = [(one_line(section.name), section.count) for section in digest.sections]
+    if len(rows) <= CHART_REGIONS + 1:
+        return rows
+    rest = rows[CHART_REGIONS:]
+    return [*rows[:CHART_REGIONS], (f"{len(rest)} others", sum(count for _, count in rest))]
+
+
+def lead_place(story: Story) -> str:
+    """The region a top story is about: its primary one, else those it names."""
+    tags = story.item.tags
+    names = {region.code: region.name for region in tags.regions}
+    if tags.primary_region in names:
+        return one_line(names[tags.primary_region or ""])
+    return one_line(", ".join(names.values()))
+
+
+def found_line(found: Found) -> str:
+    """ "Ledger Wire · 20 Nov 2026 · Hainan, Shenzhen": where and when a match is from."""
+    item = found.item
+    places = ", ".join(region.name for region in item.tags.regions)
+    return " · ".join(part for part in (one_line(item.feed), day(item.published), one_line(places)) if part)
+
+
+def results_heading(results: Results) -> str:
+    shown = len(results.found)
+    counted = f"{shown} of {results.total}" if shown < results.total else str(shown)
+    return f"{counted} {'story' if results.total == 1 else 'stories'} matching {results.query!r}"

@@ -9,11 +9,9 @@ from email.policy import default
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from digest.models import Digest
+from digest.plaintext import has_line_break
 from digest.render.common import period
 
-# A line break in a header value would start a new header (a `Bcc:` smuggled into `--from`);
-# the Unicode and C0 line separators count too, since some tools split on them.
-_LINE_BREAK = re.compile(r"[\r\n\x00\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\Z")
 # "\n" line ends, since the message goes down a pipe to sendmail, which adds CRLFs itself;
 # 7-bit bodies (quoted-printable or base64, whichever is shorter) survive any mail path.
@@ -34,7 +32,7 @@ def render(
         number = f" #{digest.issue}" if digest.issue else ""
         subject = f"Crypto policy digest{number} — {period(digest)}"
     for name, value in (("sender", sender), ("to", to), ("subject", subject)):
-        if value is not None and _LINE_BREAK.search(value):
+        if value is not None and has_line_break(value):
             raise ValueError(f"the email {name} must be one line, without line breaks: {value!r}")
 
     message = EmailMessage(policy=_POLICY)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from digest.models import Evidence, Item, Tags
 from digest.plaintext import one_line, shorten, wrap
-from digest.render.common import day, is_web_link
+from digest.render.common import day
+from digest.urls import is_web_link
 
 WIDTH = 78
 LABEL = 9  # "regions: ": the values of the tag lines start in one column

@@ -10,7 +10,16 @@ import jinja2
 
 from digest.models import Digest
 from digest.plaintext import one_line, shorten
-from digest.render.common import PLACE_CHARS, attention, day, named_regions, period
+from digest.render.common import (
+    PLACE_CHARS,
+    TOP_STORIES,
+    attention,
+    chart_rows,
+    day,
+    lead_place,
+    named_regions,
+    period,
+)
 
 TITLE_CHARS = 200
 BAR_PX = 300  # the busiest region's bar; the others scale to it
@@ -49,6 +58,8 @@ def render(digest: Digest) -> str:
         total=sum(column.count for column in days),
         attention=[(one_line(feed.name), attention(feed)) for feed in digest.attention],
         unlisted=named_regions(digest.other_regions),
+        top=[(story, lead_place(story)) for story in digest.top],
+        top_heading=TOP_STORIES,
         arrows=_ARROWS,
     )
 
@@ -81,13 +92,10 @@ def _web_url(url: str) -> str | None:
 
 
 def _bars(digest: Digest) -> list[_Bar]:
-    most = max((section.count for section in digest.sections), default=0)
-    return [
-        # Every bar keeps a sliver so a region with one story still shows one.
-        _Bar(one_line(section.name), section.count, max(2, round(BAR_PX * section.count / most)))
-        for section in digest.sections
-        if most
-    ]
+    counted = chart_rows(digest)
+    most = max((count for _, count in counted), default=0)
+    # Every bar keeps a sliver so a region with one story still shows one.
+    return [_Bar(name, count, max(2, round(BAR_PX * count / most))) for name, count in counted if most]
 
 
 def _days(digest: Digest) -> list[_Day]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from digest.models import Issue
 from digest.plaintext import table
+from digest.render.common import date_of, minute
+from digest.units import iso_utc
 
 COLUMNS = ("issue", "sent", "period", "items", "format")
 
@@ -22,8 +24,8 @@ def as_json(issues: Sequence[Issue]) -> str:
     records = [
         {
             "number": issue.number,
-            "sent_at": _iso(issue.sent_at),
-            "period": {"start": _iso(issue.window.start), "end": _iso(issue.window.end)},
+            "sent_at": iso_utc(issue.sent_at),
+            "period": {"start": iso_utc(issue.window.start), "end": iso_utc(issue.window.end)},
             "items": issue.items,
             "format": issue.format,
         }
@@ -35,10 +37,6 @@ def as_json(issues: Sequence[Issue]) -> str:
 def _row(issue: Issue) -> tuple[str, ...]:
     # The window is half-open: one ending at midnight ends on the day before.
     last = issue.window.end - timedelta(microseconds=1)
-    period = f"{issue.window.start.astimezone():%Y-%m-%d} – {last.astimezone():%Y-%m-%d}"
-    sent = f"{issue.sent_at.astimezone():%Y-%m-%d %H:%M}"
+    period = f"{date_of(issue.window.start)} – {date_of(last)}"
+    sent = minute(issue.sent_at)
     return (str(issue.number), sent, period, str(issue.items), issue.format)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")

@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
-from digest.models import Digest, FeedResult, FeedStatus, Item
+from digest.models import Digest, FeedResult, FeedStatus, Item, Results
 from digest.plaintext import one_line
-from digest.render.common import is_web_link
+from digest.render.common import results_heading
+from digest.units import iso_utc
+from digest.urls import is_web_link
 
 
 def render(digest: Digest) -> str:
     document = {
         "title": digest.title,
-        "period": {"start": _iso(digest.window.start), "end": _iso(digest.window.end)},
-        "generated_at": _iso(digest.generated_at),
+        "period": {"start": iso_utc(digest.window.start), "end": iso_utc(digest.window.end)},
+        "generated_at": iso_utc(digest.generated_at),
         "items": [_item(item) for item in digest.items],
         "feeds": [_feed(feed, feed in digest.attention) for feed in digest.feeds],
         "issue": digest.issue,
+        # Extra keys the contract allows: the lead's stories, by item id.
+        "top_stories": [story.item.id for story in digest.top],
     }
     # Compact: the C encoder only serves `indent=None`, and an indented 10,000-item digest took
     # seconds; `| jq .` shows it to a person.
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _item(item: Item) -> dict[str, Any]:
@@ -35,7 +34,7 @@ def _item(item: Item) -> dict[str, Any]:
         "title": one_line(item.title),
         "url": item.url if is_web_link(item.url) else None,  # never the made-up key of a linkless entry
         "feed": item.feed,
-        "published": _iso(item.published),
+        "published": iso_utc(item.published),
         "summary": one_line(item.summary),
         "policy": item.tags.policy,
         "topics": list(item.tags.topics),
@@ -64,3 +63,21 @@ def _feed(feed: FeedResult, needs_attention: bool) -> dict[str, Any]:
         "gone": feed.gone,
         "needs_attention": needs_attention,
     }
+
+
+def results(found: Results) -> str:
+    """Search results as the contract's JSON object: its items best first, each with its
+    snippet and rank as extra keys."""
+    document = {
+        "title": results_heading(found),
+        "query": found.query,
+        "period": {"start": iso_utc(found.window.start), "end": iso_utc(found.window.end)},
+        "generated_at": iso_utc(found.generated_at),
+        "total": found.total,
+        "items": [
+            {**_item(match.item), "snippet": one_line(match.snippet), "rank": match.rank}
+            for match in found.found
+        ],
+        "feeds": [],
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"

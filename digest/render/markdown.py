@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import re
 
-from digest.models import Digest, Section, Story
+from digest.models import Digest, Results, Section, Story
 from digest.plaintext import one_line
 from digest.render.common import (
     ATTENTION,
+    TOP_STORIES,
     also_from,
     at_a_glance,
     attention,
     byline,
-    is_web_link,
+    chart_rows,
+    found_line,
+    lead_place,
     more,
     named_regions,
     period,
     place_of,
     region_label,
+    results_heading,
     title,
+    title_of,
     topics,
     trend,
 )
+from digest.urls import is_web_link
 
 # The characters that could turn feed text into emphasis, links, images, code or tables;
 # CommonMark lets any of them be backslash-escaped.
@@ -36,12 +42,21 @@ BAR = 20
 def render(digest: Digest) -> str:
     lines = [f"# {_escape(digest.title)}", "", f"*{_escape(period(digest))}*", ""]
     lines += ["## At a glance", "", _escape(at_a_glance(digest)), ""]
+    if digest.top:
+        lines += [f"## {TOP_STORIES}", ""]
+        for number, story in enumerate(digest.top, start=1):
+            place = lead_place(story)
+            lines += [
+                f"{number}. {_link(story)}  ",
+                f"   *{_escape((place + ' · ' if place else '') + byline(story))}*",
+            ]
+        lines += [""]
     if digest.sections:
         lines += ["## Policy stories by region", "", "| Region | Stories | |", "|---|---:|---|"]
-        most = max(section.count for section in digest.sections)
-        for section in digest.sections:
-            bar = "█" * max(1, round(BAR * section.count / most))
-            lines.append(f"| {_escape(one_line(section.name))} | {section.count} | {bar} |")
+        counted = chart_rows(digest)
+        most = max(count for _, count in counted)
+        for name, count in counted:
+            lines.append(f"| {_escape(name)} | {count} | {'█' * max(1, round(BAR * count / most))} |")
         lines += ["", "## Policy stories per day", "", "| Day | Stories |", "|---|---:|"]
         lines += [f"| {day:%d %b} | {count} |" for day, count in digest.daily]
         lines += [""]
@@ -97,8 +112,11 @@ def _story(story: Story) -> list[str]:
 
 
 def _link(story: Story) -> str:
-    text = _escape(title(story))
-    url = story.item.url
+    return _linked(title(story), story.item.url)
+
+
+def _linked(headline: str, url: str) -> str:
+    text = _escape(headline)
     if not is_web_link(url):
         return text
     # An angle-bracket destination may hold parentheses; it may not hold <, > or spaces.
@@ -110,3 +128,16 @@ def _escape(text: str) -> str:
     escaped = _PUNCTUATION.sub(r"\\\1", one_line(text)).translate(_ENTITIES)
     # At the start of a line, "=", "-", "+" or "1." would make a heading or a list.
     return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
+
+
+def results(found: Results) -> str:
+    """Search results as a numbered list, each linked, with where it matched."""
+    lines = [f"# {_escape(results_heading(found))}", ""]
+    for number, match in enumerate(found.found, start=1):
+        lines += [
+            f"{number}. {_linked(title_of(match.item), match.item.url)}  ",
+            f"   *{_escape(found_line(match))}*  ",
+            f"   {_escape(match.snippet)}",
+            "",
+        ]
+    return "\n".join(lines).rstrip("\n") + "\n"

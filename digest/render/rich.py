@@ -11,24 +11,31 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from digest.models import Digest, Section, Story
+from digest.chinese import simplified
+from digest.models import Digest, Results, Section, Story
 from digest.plaintext import one_line
 from digest.render.common import (
     ATTENTION,
+    TOP_STORIES,
     also_from,
     at_a_glance,
     attention,
     buckets,
     byline,
-    is_web_link,
+    chart_rows,
+    found_line,
+    lead_place,
     more,
     named_regions,
     period,
     place_of,
     region_label,
+    results_heading,
     title,
+    title_of,
     trend,
 )
+from digest.urls import is_web_link
 
 SPARKS = " ▁▂▃▄▅▆▇█"
 
@@ -41,6 +48,14 @@ def render(digest: Digest) -> RenderableType:
             expand=True,
         )
     ]
+    if digest.top:
+        parts.append(Rule(Text(TOP_STORIES, style="bold"), align="left"))
+        for number, story in enumerate(digest.top, start=1):
+            place = lead_place(story)
+            meta = Text((f"{place} · " if place else "") + byline(story), style="dim")
+            parts.append(
+                Group(Text.assemble(f"{number}. ", _title(story, bold=True)), Padding(meta, (0, 0, 0, 3)))
+            )
     if digest.sections:
         parts += [_charts(digest)]
     if digest.region_trends or digest.topic_trends:
@@ -68,13 +83,11 @@ def _charts(digest: Digest) -> RenderableType:
     bars = Table.grid(padding=(0, 1))
     bars.add_column(max_width=22, no_wrap=True, overflow="ellipsis")
     bars.add_column(ratio=1)
-    most = max(section.count for section in digest.sections)
-    for section in digest.sections:
-        width = max(1, round(30 * section.count / most))
-        bars.add_row(
-            Text(one_line(section.name)),
-            Text("█" * width, style="cyan").append(f" {section.count}", style="bold"),
-        )
+    counted = chart_rows(digest)
+    most = max(count for _, count in counted)
+    for name, count in counted:
+        width = max(1, round(30 * count / most))
+        bars.add_row(Text(name), Text("█" * width, style="cyan").append(f" {count}", style="bold"))
     counts = [count for _, count in digest.daily]
     columns = buckets(counts, 56)
     top = max(columns, default=0) or 1
@@ -128,3 +141,32 @@ def _story(story: Story) -> RenderableType:
 def _title(story: Story, *, bold: bool) -> Text:
     link = story.item.url if is_web_link(story.item.url) else None
     return Text(title(story), style=Style(link=link, bold=bold))
+
+
+def results(found: Results) -> RenderableType:
+    """Search results for a terminal: numbered, each title a link, the snippet under it with
+    the query's words marked."""
+    parts: list[RenderableType] = [Text(results_heading(found), style="bold"), Text("")]
+    words = [simplified(word).lower() for word in found.words]
+    for number, match in enumerate(found.found, start=1):
+        item = match.item
+        link = item.url if is_web_link(item.url) else None
+        parts.append(Text.assemble(f"{number:>2}. ", (title_of(item), Style(link=link, bold=True))))
+        meta = Text("    ")
+        for topic in item.tags.topics:
+            meta.append(f" {topic} ", style="black on bright_cyan").append(" ")
+        meta.append(found_line(match), style="dim")
+        parts += [meta, Padding(_marked(one_line(match.snippet), words), (0, 0, 1, 4))]
+    return Group(*parts)
+
+
+def _marked(snippet: str, words: list[str]) -> Text:
+    text = Text(snippet)
+    # Simplified, as the index reads it: one character for one, so the offsets are the snippet's.
+    folded = simplified(snippet).lower()
+    for word in words:
+        start = folded.find(word)
+        while word and start != -1:
+            text.stylize("bold yellow", start, start + len(word))
+            start = folded.find(word, start + len(word))
+    return text

@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
-from digest.models import Digest, Section, Story
-from digest.plaintext import columns, fit, one_line, wrap
+from digest.models import Digest, Results, Section, Story
+from digest.plaintext import one_line, table, wrap
 from digest.render.common import (
     ATTENTION,
+    TOP_STORIES,
     also_from,
     at_a_glance,
     attention,
     buckets,
     byline,
-    is_web_link,
+    chart_rows,
+    day,
+    found_line,
+    lead_place,
     more,
     named_regions,
     other_line,
     period,
     region_label,
+    results_heading,
     story_count,
     title,
+    title_of,
     topics,
     trend,
 )
+from digest.urls import is_web_link
 
 WIDTH = 78
 BAR = 40  # columns for the longest bar
+LABEL_COLUMNS = 24  # a longer region name is cut
 # A sparkline in characters every mail client shows: more ink, more stories that day.
 RAMP = " .:-=+*#%@"
 SPARK_COLUMNS = 56  # a long window's days are summed into this many columns
@@ -33,6 +41,8 @@ SPARK_COLUMNS = 56  # a long window's days are summed into this many columns
 def render(digest: Digest) -> str:
     lines = [digest.title.upper(), period(digest), ""]
     lines += [*_heading("At a glance"), *_wrap(at_a_glance(digest), "  "), ""]
+    if digest.top:
+        lines += _heading(TOP_STORIES) + _top(digest.top)
     if digest.sections:
         lines += _heading("Policy stories by region") + _bars(digest) + [""]
         lines += _heading("Policy stories per day") + _sparkline(digest) + [""]
@@ -96,6 +106,20 @@ def _others(stories: tuple[Story, ...]) -> list[str]:
     return lines
 
 
+def _top(stories: tuple[Story, ...]) -> list[str]:
+    lines = []
+    for number, story in enumerate(stories, start=1):
+        first, *rest = _wrap(f"{number}. {title(story)}", "     ")
+        place = lead_place(story)
+        lines += [
+            "  " + first.lstrip(),
+            *rest,
+            *_wrap((f"{place} · " if place else "") + byline(story), "     "),
+        ]
+        lines += [*_link(story, "     "), ""]
+    return lines
+
+
 def _story(story: Story) -> list[str]:
     lines = _wrap(title(story))
     meta = byline(story) + (f" · {topics(story)}" if story.item.tags.topics else "")
@@ -111,14 +135,10 @@ def _link(story: Story, indent: str) -> list[str]:
 
 
 def _bars(digest: Digest) -> list[str]:
-    rows = [(one_line(section.name), section.count) for section in digest.sections]
-    label_width = min(24, max(columns(label) for label, _ in rows))
-    most = max(count for _, count in rows)
-    lines = []
-    for name, count in rows:
-        bar = "#" * max(1, round(BAR * count / most))
-        lines.append(f"  {fit(name, label_width)}  {bar} {count}")
-    return lines
+    counted = chart_rows(digest)
+    most = max(count for _, count in counted)
+    rows = [(name, "#" * max(1, round(BAR * count / most)) + f" {count}") for name, count in counted]
+    return ["  " + line for line in table(rows, widest=(LABEL_COLUMNS,))]
 
 
 def _sparkline(digest: Digest) -> list[str]:
@@ -142,3 +162,16 @@ def _heading(text: str) -> list[str]:
 def _wrap(text: str, indent: str = "") -> list[str]:
     # Long URLs stay whole (a broken URL is worse than a long line); Chinese wraps anywhere.
     return wrap(text, WIDTH, indent)
+
+
+def results(found: Results) -> str:
+    """Search results, numbered, each with where it matched."""
+    lines = [one_line(results_heading(found)), f"{day(found.window.start)} – {day(found.window.end)}", ""]
+    for number, match in enumerate(found.found, start=1):
+        lines += _wrap(f"{number}. {title_of(match.item)}", "")
+        lines += _wrap(found_line(match), "   ")
+        lines += _wrap(one_line(match.snippet), "   ")
+        if is_web_link(match.item.url):
+            lines.append(f"   {match.item.url}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -151,9 +151,15 @@ def _add_curated(
             gazetteer.add(alias, Place(code))
         for demonym in place.get("demonyms", []):
             gazetteer.add(demonym, Demonym(code))
+    # A capital's Chinese name is a capital too, unless a place owns it: 北京 in Chinese news is
+    # the city as often as the government, and a place's own rules read it.
+    owned = {name for place in places.get("place", []) for name in place.get("zh", [])}
     for capital in places.get("metonym", []):
         sense = Capital(capital["name"], capital["stands_for"], capital.get("city"), capital.get("state"))
-        gazetteer.add(capital["name"], sense)
+        if sense.city:
+            gazetteer.names.setdefault(sense.city, capital["name"])
+        for name in (capital["name"], *(zh for zh in capital.get("zh", []) if zh not in owned)):
+            gazetteer.add(name, sense)
     for body in bodies.get("body", []):
         actor = Body(body["region"], body["name"], body.get("kind", "agency"))
         # "ASIC" is Australia's regulator and a mining chip; "Diet" a parliament and a diet.

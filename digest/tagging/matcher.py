@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import re
 import unicodedata
@@ -13,12 +12,11 @@ from enum import Enum
 from itertools import accumulate
 from typing import NamedTuple
 
+from digest.chinese import CJK_RUN, HAS_CJK, simplified
+
 # Curly apostrophes and dashes become plain ones, one character for one, so offsets still
 # line up with the original text.
 _FOLD = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("‐", "-"), ("‑", "-"), ("–", "-"))
-_CJK_RANGES = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f"
-_HAS_CJK = re.compile(f"[{_CJK_RANGES}]")
-_CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
 # A word: Latin letters (with accents) and digits. Chinese has words of its own; keys come
 # in Latin or Chinese script only, so other scripts need not be split at all.
 _LATIN_WORD = re.compile("([a-z0-9\u00c0-\u024f]+)")
@@ -88,7 +86,7 @@ class Matcher:
         # written lower-case too: "police", "most" and "of" start only towns' names.
         self._first_any: set[str] = set()
         first_capital: set[str] = set()
-        has_cjk = _HAS_CJK.search
+        has_cjk = HAS_CJK.search
         for key in by_key:
             if key.isascii() or not has_cjk(key):
                 first = key.split(" ", 1)[0]
@@ -98,7 +96,7 @@ class Matcher:
                 else:
                     words = tuple(key.split(" "))
                     self._by_two_words.setdefault(words[:2], []).append(words)  # type: ignore[arg-type]
-            elif not _HAS_CJK.match(key):
+            elif not HAS_CJK.match(key):
                 continue  # "e-cny试点": its Latin start is a key of its own already
             elif len(key) == 1:
                 self._one_char.add(key)
@@ -128,7 +126,7 @@ class Matcher:
         if len(folded) != len(text):  # a rare character that lower-cases to two
             folded = "".join(c if len(c) == 1 else t for c, t in zip(fold_chars(text), text, strict=True))
         spans = self._latin(folded, text)
-        if (self._one_char or self._by_two_chars) and _HAS_CJK.search(folded):
+        if (self._one_char or self._by_two_chars) and HAS_CJK.search(folded):
             spans += self._chinese(folded)
         entities: list[Hit] = []
         phrases: list[Hit] = []
@@ -171,7 +169,7 @@ class Matcher:
     def _chinese(self, folded: str) -> list[tuple[int, int, str]]:
         one_char, by_two_chars = self._one_char, self._by_two_chars
         found = []
-        for run in _CJK_RUN.finditer(folded):
+        for run in CJK_RUN.finditer(folded):
             for start in range(run.start(), run.end()):
                 if (char := folded[start]) in one_char:
                     found.append((start, start + 1, char))
@@ -201,7 +199,7 @@ def _keys(texts: list[str]) -> list[str]:
     keys are the words joined by single spaces, keys with Chinese the folded text itself."""
     texts = [text.replace("\n", " ") for text in texts] if any("\n" in t for t in texts) else texts
     # Chinese is read as simplified one character at a time, slowly: fold only the texts with any.
-    chinese = {index for index, text in enumerate(texts) if not text.isascii() and _HAS_CJK.search(text)}
+    chinese = {index for index, text in enumerate(texts) if not text.isascii() and HAS_CJK.search(text)}
     folded = _fold_latin("\n".join(texts)).split("\n")
     for index in chinese:
         folded[index] = fold(texts[index])
@@ -257,25 +255,7 @@ def fold(text: str) -> str:
         if fancy in text:
             text = text.replace(fancy, plain)
     text = text.lower()
-    if _HAS_CJK.search(text):
-        text = text.translate(_simplified())
-    return text
-
-
-@functools.cache
-def _simplified() -> dict[int, str]:
-    """Each traditional character OpenCC's t2s writes as one other character (3,500 or so):
-    built once, in a few milliseconds, from one conversion of every CJK unified ideograph."""
-    import opencc  # noqa: PLC0415 - only a story with Chinese in it needs it
-
-    ideographs = [chr(point) for point in range(0x4E00, 0xA000)]
-    # One per line, so that no phrase rule spans two characters and each maps alone.
-    converted = opencc.OpenCC("t2s").convert("\n".join(ideographs)).split("\n")
-    return {
-        ord(traditional): simplified
-        for traditional, simplified in zip(ideographs, converted, strict=True)
-        if len(simplified) == 1 and simplified != traditional
-    }
+    return simplified(text)
 
 
 def fold_chars(text: str) -> list[str]:

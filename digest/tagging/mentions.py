@@ -39,6 +39,7 @@ _MARKET_SESSION = re.compile(
 )
 # "The Philippines' SEC", "Nigeria SEC", 美国政府: a body right after a place is that place's.
 _POSSESSIVE_GAP = re.compile(r"(?:['’]s?)?\s+|的?")
+_CITY_AFTER = re.compile(r"\s+[Cc]ity\b|市")
 _STATE_NEAR = re.compile(r"^\s*(?:state|State)\b|\bstate of\s*$", re.I)
 
 
@@ -59,6 +60,10 @@ class Mention:
     surface: str
     sentence: Sentence
     city: str | None = None  # a capital taken for its government, which may yet be the city
+    # A capital read as the city only because a company is based or something happens there
+    # ("Tokyo-based", "Paris Blockchain Week"): it says nothing of what the story's other
+    # mentions of the capital mean.
+    venue: bool = False
     score: float = 0.0  # set by the region choice, which weighs the roles
     # "Chinese investors" places people, "Chinese regulators" a policy: a demonym alone weighs less
     demonym_alone: bool = False
@@ -69,7 +74,9 @@ def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, stron
     mentions: list[Mention] = []
     previous: Hit | None = None
     for hit in sentence.entities:
-        codes = _owned(hit, previous, sentence) or _codes(hit, sentence, municipal)
+        # A capital is the city where a company is based or an event happens, else its government.
+        venue = any(type(m) is Capital for m in hit.meanings) and _venue(hit, sentence)
+        codes = _owned(hit, previous, sentence) or _codes(hit, sentence, municipal, venue=venue)
         previous = hit
         if not codes or not namesakes.plausible(hit, sentence) or _person(hit, sentence):
             continue
@@ -86,7 +93,7 @@ def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, stron
             role = Role.POLICY
         alone = all(type(m) is Demonym for m in hit.meanings) and not _actor_follows(hit, sentence)
         city = _city_if_capital(hit, codes)
-        mentions.append(Mention(codes, role, hit.surface, sentence, city, demonym_alone=alone))
+        mentions.append(Mention(codes, role, hit.surface, sentence, city, venue, demonym_alone=alone))
     return mentions
 
 
@@ -101,12 +108,12 @@ def _owned(hit: Hit, previous: Hit | None, sentence: Sentence) -> tuple[str, ...
     return (owners[0],) if owners else ()
 
 
-def _codes(hit: Hit, sentence: Sentence, municipal: bool) -> tuple[str, ...]:
+def _codes(hit: Hit, sentence: Sentence, municipal: bool, *, venue: bool) -> tuple[str, ...]:
     if any(isinstance(meaning, Mask) for meaning in hit.meanings):
         return ()
     capitals = [meaning for meaning in hit.meanings if isinstance(meaning, Capital)]
     if capitals:  # the capital's rules decide between the government, the city and a state
-        return (_capital_sense(capitals[0], hit, sentence, municipal),)
+        return (_capital_sense(capitals[0], hit, sentence, municipal or venue),)
     codes = [m.code for m in hit.meanings if isinstance(m, Place | Body | Demonym)]
     return tuple(dict.fromkeys(codes))
 
@@ -119,11 +126,13 @@ def _city_if_capital(hit: Hit, codes: tuple[str, ...]) -> str | None:
     return None
 
 
-def _capital_sense(capital: Capital, hit: Hit, sentence: Sentence, municipal: bool) -> str:
-    """ "Beijing tightens its ban" is China; "Beijing's municipal government" is the city."""
-    if municipal and capital.city:
-        return capital.city
+def _capital_sense(capital: Capital, hit: Hit, sentence: Sentence, city: bool) -> str:
+    """ "Beijing tightens its ban" is China; "Beijing's municipal government" is the city, and
+    so is a capital where a company is based or an event happens ("a Tokyo-based exchange",
+    "Paris Blockchain Week"): `city`."""
     zone, start, end = sentence.zone_text, hit.start, hit.end
+    if capital.city and (city or _CITY_AFTER.match(zone, end)):  # "Rio de Janeiro city invests"
+        return capital.city
     if capital.state and (
         _STATE_NEAR.search(zone[end : end + 12]) or _STATE_NEAR.search(zone[max(0, start - 12) : start])
     ):
@@ -165,7 +174,16 @@ _NEXT_NAME = re.compile(r" (?!(?:State|City|County|Senate|House|Republic|Governm
 
 
 def _person(hit: Hit, sentence: Sentence) -> bool:
-    return hit.surface in _GIVEN_NAMES and bool(_NEXT_NAME.match(sentence.zone_text, hit.end))
+    """ "Paris Hilton" is a person, "Paris Blockchain Week" a place's event."""
+    return (
+        hit.surface in _GIVEN_NAMES
+        and bool(_NEXT_NAME.match(sentence.zone_text, hit.end))
+        and not namesakes.event_named_after(hit, sentence)
+    )
+
+
+def _venue(hit: Hit, sentence: Sentence) -> bool:
+    return _business_location(hit, sentence) or namesakes.event_named_after(hit, sentence)
 
 
 def _business_location(hit: Hit, sentence: Sentence) -> bool:

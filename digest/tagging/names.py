@@ -13,11 +13,23 @@ GENERATED = Path(__file__).parent / "data" / "gazetteer.tsv"
 
 @cache
 def _curated() -> dict[str, str]:
-    # Only the table headers and the code and name lines: a tenth of the file, parsed as TOML
-    # all the same (quotes, escapes), which `show` notices on every run.
+    return {place["code"]: place["name"] for place in _headlines().get("place", [])}
+
+
+@cache
+def _capital_cities() -> dict[str, str]:
+    """ "Tokyo-based" is Tokyo's code, named for the city."""
+    capitals = _headlines().get("metonym", [])
+    return {capital["city"]: capital["name"] for capital in capitals if "city" in capital}
+
+
+@cache
+def _headlines() -> dict[str, list[dict[str, str]]]:
+    # Only the table headers and the code, name and city lines: a tenth of the file, parsed
+    # as TOML all the same (quotes, escapes), which `show` notices on every run.
     text = PLACES.read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.startswith(("[[", "code = ", "name = "))]
-    return {place["code"]: place["name"] for place in tomllib.loads("\n".join(lines)).get("place", [])}
+    lines = [line for line in text.splitlines() if line.startswith(("[[", "code = ", "name = ", "city = "))]
+    return tomllib.loads("\n".join(lines))
 
 
 def curated_names() -> dict[str, str]:
@@ -28,11 +40,13 @@ def curated_names() -> dict[str, str]:
 def region_names(codes: Iterable[str]) -> dict[str, str]:
     """The display name of each code: curated where news has its own name, else the
     generated gazetteer's (ISO's, GeoNames')."""
-    curated = _curated()
+    curated, capitals = _curated(), _capital_cities()
     names = {}
     for code in set(codes):
         if code in curated:
             names[code] = curated[code]
+        elif code in capitals:
+            names[code] = capitals[code]
         elif code:
             names[code] = _generated_name(code)
     return names

@@ -20,7 +20,18 @@ _PLACE_AFTER = re.compile(
     r"(?:-based\b|['’]s\s+(?:mayor|city|council|port|municipal)"
     r"|\s+(?:City|Town|Borough|County|Municipal|Metropolitan|District|Port|Airport)\b"
     r"|\s+(?:city|town|borough|county|district|municipal)\s+(?:council|government|hall|officials|authorities)\b"
-    r"|\s+(?:mayor|council|councillors|city\s+council|police\s+department)\b)"
+    r"|\s+(?:mayor|council|councillors|city\s+council|police\s+department)\b"
+    # "Nice to host Riviera Web3 summit": a host is a place
+    r"|\s+(?:(?:is\s+|will\s+)?(?:to\s+)?(?:host|hosts|hosted|hosting)|plays\s+host)\b)"
+)
+# An event named after its city happens there: "Paris Blockchain Week", "Dubai Fintech Summit",
+# "the Lisbon crypto conference", 巴黎区块链周, 香港金融科技节.
+_EVENT_AFTER = re.compile(
+    r"(?:\s+(?:[Bb]lockchain|[Cc]rypto|[Bb]itcoin|[Ff]in[Tt]ech|[Ww]eb3?|[Tt]ech|[Dd]igital|[Mm]oney|DeFi"
+    r"|NFT|[Tt]oken|[Dd]evelopers?['’]?|[Ss]tart-?up|[Ff]inance|[Ii]nnovation|[Ii]nternational|\d{4}))"
+    r"{0,3}\s+(?:[Ww]eek|[Ss]ummit|[Cc]onference|[Ff]orum|[Ee]xpo|[Ff]estival|[Mm]eetup|[Hh]ackathon)\b"
+    r"|(?:国际|区块链|金融科技|科技|数字|资产|加密|货币|比特币|创新|元宇宙|Web3|web3)*"
+    r"(?:周(?![一二三四五六日末内])|峰会|大会|论坛|博览会|展览会|节(?!点)|黑客松)"
 )
 _PLACE_BEFORE = re.compile(
     r"\b(?:city|town|port|village|municipality|suburb|borough|mayor|district|county)\s+of\s+$", re.IGNORECASE
@@ -61,6 +72,8 @@ def plausible(hit: Hit, sentence: Sentence) -> bool:
     zone = sentence.zone_text
     if _PLACE_AFTER.match(zone, hit.end) or _PLACE_BEFORE.search(zone, max(0, hit.start - 20), hit.start):
         return True
+    if event_named_after(hit, sentence):
+        return True
     if _parent_follows(hit, sentence):
         return True
     if "word" in guards:
@@ -68,6 +81,11 @@ def plausible(hit: Hit, sentence: Sentence) -> bool:
     if _beside_a_name(hit, zone):
         return False
     return bool(_PREPOSITION_BEFORE.search(zone, max(0, hit.start - 10), hit.start))
+
+
+def event_named_after(hit: Hit, sentence: Sentence) -> bool:
+    """ "Paris Blockchain Week", 巴黎区块链周: the event happens in the place it is named after."""
+    return _EVENT_AFTER.match(sentence.zone_text, hit.end) is not None
 
 
 def _surname(hit: Hit, sentence: Sentence) -> bool:

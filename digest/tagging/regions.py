@@ -53,6 +53,8 @@ def choose(
 ) -> RegionChoice:
     """`home`: where a traditional-Chinese story is written from (see `home`), if known."""
     mentions = _at_home(mentions, home)
+    if not policy:
+        mentions = _capitals_as_cities(mentions)
     for mention in mentions:
         mention.score = _score(mention, policy=policy)
     # Every place weighs in on which of two namesakes is meant: "the SEC" of a Bangkok firm;
@@ -67,7 +69,9 @@ def choose(
     evidence: defaultdict[str, list[tuple[float, Evidence]]] = defaultdict(list)
     # Once a story shows a capital as its own city government ("Beijing's municipal
     # government"), its other mentions ("Beijing unveils ...") are the city too.
-    cities = {code for mention in mentions if mention.city is None for code in mention.codes}
+    cities = {
+        code for mention in mentions if mention.city is None and not mention.venue for code in mention.codes
+    }
     for mention in mentions:
         if mention.city in cities:
             mention.codes = (mention.city,)
@@ -80,10 +84,11 @@ def choose(
     best = max(scores.values())
     kept = [c for c, s in scores.items() if s >= REGION_MIN and s >= REGION_SHARE * best]
     kept = kept or [max(scores, key=lambda c: scores[c])]
-    # A code implies its parents, so never both: of a region and one inside it, the one
-    # the story says more about ("Kazakhstan's ministry" over a zone it mentions in passing).
-    # On a tie the more specific one wins.
-    kept = [c for c in kept if not any(_outranks(other, c, scores) for other in kept)]
+    # A code implies its parents, so never both. Any other story happens in the most specific
+    # place it names ("a Nice start-up in France" is Nice's). A policy's jurisdiction is the one
+    # the story says more about ("Kazakhstan's ministry" over a zone it mentions in passing);
+    # on a tie the more specific one.
+    kept = [c for c in kept if not any(_outranks(other, c, scores, policy=policy) for other in kept)]
     kept.sort(key=lambda c: -scores[c])
     tied = len(kept) > 1 and scores[kept[0]] == scores[kept[1]]
     found = tuple(e for code in kept for e in quotes.best(evidence[code]))
@@ -99,6 +104,16 @@ def _at_home(mentions: list[Mention], home: str | None) -> list[Mention]:
         if mention.codes:
             kept.append(mention)
     return kept
+
+
+def _capitals_as_cities(mentions: list[Mention]) -> list[Mention]:
+    """A story that is not about policy is about where things happen: its capitals are
+    cities ("Seoul exchange halts withdrawals" is Seoul's), unless one acts as a government
+    in a policy sentence ("... as Beijing tightens its ban")."""
+    for mention in mentions:
+        if mention.city and mention.role is not Role.ACTOR:
+            mention.codes, mention.city, mention.venue = (mention.city,), None, True
+    return mentions
 
 
 def _where_it_happens(mentions: list[Mention]) -> list[Mention]:
@@ -142,10 +157,10 @@ def _score(mention: Mention, *, policy: bool) -> float:
     return factor * sentence.weight
 
 
-def _outranks(one: str, other: str, scores: dict[str, float]) -> bool:
+def _outranks(one: str, other: str, scores: dict[str, float], *, policy: bool) -> bool:
     """Whether `one` displaces `other`, one of the two being inside the other."""
     if one.startswith(other + "-"):
-        return scores[one] >= scores[other]
+        return not policy or scores[one] >= scores[other]
     if other.startswith(one + "-"):
-        return scores[one] > scores[other]
+        return policy and scores[one] > scores[other]
     return False

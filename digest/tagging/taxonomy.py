@@ -1,4 +1,37 @@
-"""The policy topics' phrases, actor words and "this is the city itself" cues, from data."""
+"""The policy topics' phrases, actor words and "this is the city itself" cues, from data.
+
+Which topics a policy story has. Three topics say how a government acts: `legislation` (a
+legislature makes, amends or debates a law, or a government drafts one for it), `regulation`
+(rules for a market are set or administered: licensing regimes, licences granted, guidance,
+consultations, bans, local ordinances and moratoria) and `enforcement` (an authority acts
+against named parties: charges, fines, seizures, raids, blocking, blacklists, a licence
+revoked). Four say what it acts on: `cbdc`, `taxation`, `industrial-policy` (growing the
+industry: zones, funds, subsidies, pilot zones, hub strategies) and `public-sector-adoption`
+(the state itself using crypto or blockchain: records, payments taken or made, reserves).
+A story has each topic its opening reports, and no other. Between two topics:
+
+- legislation + regulation: a law whose content is a market's rules (a licensing regime, a
+  VASP, stablecoin or market-structure act, a law handing a regulator powers) is both, passed,
+  debated or drafted; a law on something else (legal status, a DAO law) is legislation alone.
+  Licences granted under an existing act are regulation alone.
+- legislation + taxation (or cbdc, public-sector-adoption): a tax, a CBDC or a state reserve
+  changed through a legislature, a budget law or a draft law is both; a tax authority's own
+  ruling, guidance or reporting rule is taxation alone.
+- regulation + enforcement: acting on named parties (a warning list of unregistered platforms,
+  blocking their sites, suspending one firm's licence or one token sale) is enforcement alone;
+  regulation too only when the story also sets or restates the rules for everyone.
+- regulation + taxation: tax reporting by platforms is taxation; regulation too only when a
+  market regulator's rules are changed in the same story.
+- regulation + industrial-policy: licensing is regulation, however a licence is welcomed; a
+  pilot zone, a sandbox for tourists or a free zone is industrial-policy, and regulation too
+  when the story sets who may operate there and on what terms.
+- public-sector-adoption + taxation: a government accepting crypto for taxes and fees is
+  adoption alone, the tax itself unchanged; a tax bureau's blockchain invoices are both.
+- public-sector-adoption + enforcement: a court ordering seized coins sold, the proceeds to
+  the treasury, is enforcement alone; a state keeping seized coins in a reserve is adoption.
+- cbdc + public-sector-adoption: a CBDC's pilot or its promotion is cbdc alone; a public body
+  paying or taking payment in it (fees, social insurance, benefits, salaries) is both.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +86,7 @@ class OtherStory:
     """A cue that the story is about a market, a company or a person, not a government."""
 
     even_with_actor: bool  # "Opinion:" stays opinion even when it is about regulators
+    company: bool = False  # a company's own act: a headline that opens on one is the company's
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +134,7 @@ def build(extra: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[Pattern]:
     patterns += [_phrase(text, SUBNATIONAL) for text in data["subnational"]["phrases"]]
     patterns += [_phrase(text, OtherStory(True)) for text in data["other_stories"]["always"]]
     patterns += [_phrase(text, OtherStory(False)) for text in data["other_stories"]["unless_actor"]]
+    patterns += [_phrase(text, OtherStory(False, company=True)) for text in data["other_stories"]["company"]]
     patterns += [_phrase(text, POLICY_WORD) for text in data["policy_words"]["phrases"]]
     patterns += [_phrase(text, NEUTRAL) for text in data["neutral"]["phrases"]]
     for kind, phrases in data["anchors"].items():
