@@ -31,6 +31,7 @@ def digest(
     only the stories no earlier issue told (see `since_last_issue` for the window to give)."""
     from digest import compose  # noqa: PLC0415
     from digest.models import Window  # noqa: PLC0415
+    from digest.same_story import SAME_STORY_DAYS  # noqa: PLC0415
     from digest.store import run_in_progress  # noqa: PLC0415
     from digest.tagging import region_names  # noqa: PLC0415
 
@@ -38,7 +39,7 @@ def digest(
     if new_only:
         items = store.items_in(window, sent=False)
         # What earlier issues told lately, so another outlet's later report of it is no news.
-        told = Window(window.start - timedelta(days=compose.SAME_STORY_DAYS), window.end)
+        told = Window(window.start - timedelta(days=SAME_STORY_DAYS), window.end)
         sent = store.items_in(told, sent=True)
     else:
         items = store.items_in(window)

@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from digest import config
-from digest.config import is_web_url
 from digest.errors import ConfigError
 from digest.models import Feed
+from digest.urls import is_web_url, same_address
 
 _PARSE_POSITION = re.compile(r":\s*line \d+, column \d+$")
 # Characters XML 1.0 cannot carry at all, not even as character references.
@@ -40,7 +39,6 @@ _DECLARATIONS = tuple(
 )
 _MAX_FOLDERS = 8  # feed readers nest two or three deep; past this a category says no more
 _MAX_FOLDER_NAME = 100
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _OPML_HINT = "is it an OPML subscription list exported from a feed reader?"
 # How a feeds file the import starts begins.
 _NEW_FEEDS_FILE = "# Feeds for `digest`, imported from OPML. Each [[feeds]] has a unique name and url.\n"
@@ -165,7 +163,7 @@ def merge(
     existing: Iterable[_NamedFeed], incoming: Iterable[OpmlFeed]
 ) -> tuple[list[OpmlFeed], list[Skipped]]:
     """Which incoming feeds to add, and which to skip because their URL is already listed
-    (in the feeds file or earlier in the import), comparing URLs as the same address.
+    (in the feeds file or earlier in the import), comparing URLs as the feeds file does (`urls.same_address`).
 
     A name already taken by a different URL gets " (2)", " (3)" ...: the URL is what makes
     a feed, two publishers may well both call theirs "News", and the feeds file needs
@@ -174,12 +172,12 @@ def merge(
     names: set[str] = set()
     tried: dict[str, int] = {}
     for feed in existing:
-        urls.setdefault(_url_key(feed.url), f"already in the feeds file as {feed.name!r}")
+        urls.setdefault(same_address(feed.url), f"already in the feeds file as {feed.name!r}")
         names.add(feed.name.casefold())
     added: list[OpmlFeed] = []
     skipped: list[Skipped] = []
     for feed in incoming:
-        key = _url_key(feed.url)
+        key = same_address(feed.url)
         if key in urls:
             skipped.append(Skipped(feed.name, feed.url, urls[key]))
             continue
@@ -305,23 +303,6 @@ def _category(folders: str, attribute: str | None) -> str | None:
 def _one_line(text: str) -> str:
     """Control characters and line breaks become single spaces: names and comments are one line."""
     return " ".join(_LINE_BREAKING.sub(" ", text).split())
-
-
-def _url_key(url: str) -> str:
-    """One spelling per address: scheme and host case-blind, default port and a trailing slash optional."""
-    try:
-        parts = urlsplit(url.strip())
-        scheme = parts.scheme.lower()
-        host = (parts.hostname or "").lower()
-        port = parts.port
-    except ValueError:
-        return url.strip()
-    if ":" in host:  # an IPv6 literal keeps its brackets
-        host = f"[{host}]"
-    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    if parts.username or parts.password:
-        netloc = f"{parts.username or ''}:{parts.password or ''}@{netloc}"
-    return parts._replace(scheme=scheme, netloc=netloc, path=parts.path.rstrip("/")).geturl()
 
 
 def _unique(name: str, taken: set[str], tried: dict[str, int]) -> str:

@@ -562,3 +562,20 @@ def test_opml_import_into_a_feeds_file_with_no_feeds_yet(tmp_path: Path, env: di
     assert done.exit_code == 0, done.output
     assert len(config.load(feeds).feeds) == 4
     assert config.load(feeds).settings.days == 7
+
+
+def test_an_import_reports_what_it_added_and_skipped_and_the_feeds_file_it_makes(tmp_path: Path) -> None:
+    target = tmp_path / "feeds.toml"
+    listed = '# mine\n[[feeds]]\nname = "Ledger"\nurl = "https://LEDGER.example/feed/"\n'
+    incoming, unusable = read_opml(NESTED, "subs.opml")
+
+    report = opml.import_feeds(incoming, unusable, listed, target)
+    nothing_new = opml.import_feeds(incoming[:1], [], listed, target)
+    fresh = opml.import_feeds(incoming[:1], [], None, target)
+
+    assert [feed.name for feed in report.added] == ["Mainland Wire", "Harbour Post", "Regulators"]
+    assert [skipped.url for skipped in report.skipped] == ["https://ledger.example/feed"]
+    assert report.text is not None and report.text.startswith(listed)
+    assert len(config.parse(report.text, target).feeds) == 4
+    assert (nothing_new.added, nothing_new.text) == ((), None)  # nothing to write
+    assert fresh.text is not None and config.parse(fresh.text, target).feeds[0].name == "Ledger Daily"

@@ -3,6 +3,7 @@ dates, a duration, an age, which digest to print and how) before any command run
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import math
@@ -18,15 +19,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from digest.cli.console import is_terminal
-from digest.models import DEFAULT_CONCURRENCY, DEFAULT_DAYS, DEFAULT_TIMEOUT
+from digest.models import DEFAULT_CONCURRENCY, DEFAULT_DAYS, DEFAULT_TIMEOUT, MAX_DAYS
 from digest.plaintext import one_line, shorten
 
 if TYPE_CHECKING:
     from digest.models import CustomRegion, FeedList, Filters, Mail, Window
 
-# The longest window or age in days (a century); the feeds file's `days` and `keep_days` are
-# checked against their own bound in digest/config.py.
-MAX_DAYS = 36500
 # Seconds a run waits for another to let go of the store.
 LOCK_TIMEOUT = 60.0
 # SQLite's largest integer; checked by hand, since a `max=` would print it in the help.
@@ -248,10 +246,8 @@ def _view(given: DigestOptions, feed_list: FeedList) -> View:
 
 def mail_for(feed_list: FeedList, sender: str | None, to: str | None) -> Mail:
     """The email's addresses: the options', else the feeds file's [email] table's."""
-    from digest.models import Mail  # noqa: PLC0415
-
     configured = feed_list.mail
-    return Mail(sender or configured.sender, to or configured.to, configured.subject)
+    return dataclasses.replace(configured, sender=sender or configured.sender, to=to or configured.to)
 
 
 def _regions(wanted: Sequence[str], custom: tuple[CustomRegion, ...]) -> tuple[str, ...]:

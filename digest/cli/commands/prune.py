@@ -36,7 +36,7 @@ def prune(
 ) -> None:
     """Remove old items and their text from the store, then reclaim the space."""
     with errors(verbose):
-        from digest.render.feeds import megabytes  # noqa: PLC0415
+        from digest.units import megabytes  # noqa: PLC0415
 
         if older_than is not None:
             days = age_in_days(older_than, "--older-than")
