@@ -108,3 +108,24 @@ def test_hostile_text_stays_text() -> None:
 def test_an_empty_window_is_a_valid_feed() -> None:
     feed = parsed(atom.render(digest()))
     assert feed.entries == []
+
+
+def test_show_format_atom_is_a_feed_of_the_stored_stories(
+    server: object, tmp_path: object, env: dict[str, str]
+) -> None:
+    import os  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from conftest import WINDOW, invoke, write_feeds  # noqa: PLC0415
+
+    folder = Path(str(tmp_path))
+    feeds = write_feeds(folder / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})  # type: ignore[attr-defined]
+    assert (
+        invoke(
+            ["fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW, "-o", os.devnull], env
+        ).exit_code
+        == 0
+    )
+    shown = invoke(["show", "--feeds", str(feeds), "--format", "atom", *WINDOW], env)
+    assert shown.exit_code == 0, shown.output
+    assert len(parsed(shown.stdout).entries) == 4

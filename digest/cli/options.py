@@ -38,6 +38,7 @@ class Format(StrEnum):
     HTML = "html"
     JSON = "json"
     EMAIL = "email"
+    ATOM = "atom"
 
 
 class ListFormat(StrEnum):

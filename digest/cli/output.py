@@ -94,6 +94,10 @@ def rendered(digest: Digest, view: View) -> str:
         return html.render(digest)
     if view.format is Format.EMAIL:
         return _email(digest, view)
+    if view.format is Format.ATOM:
+        from digest.render import atom  # noqa: PLC0415
+
+        return atom.render(digest)
     if view.format is Format.RICH:
         return _rich(digest, view)
     from digest.render import text  # noqa: PLC0415
