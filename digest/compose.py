@@ -29,7 +29,7 @@ from digest.top_stories import top_stories
 # Same-story detection is compose's to callers: its window and its two functions are named here too.
 __all__ = [
     "ALSO_FROM", "OTHER_HEADLINES", "OTHER_REGIONS", "SAME_STORY_DAYS", "TITLE",
-    "compose", "line_of", "needs_attention", "previous", "same_stories", "window",
+    "compose", "line_of", "needs_attention", "previous", "same_stories", "wanted", "window",
 ]  # fmt: skip
 
 TITLE = "Crypto policy digest"
@@ -101,7 +101,7 @@ def compose(
 
 def _chosen(items: Iterable[Item], filters: Filters) -> list[Item]:
     """The items the filters let through, newest first."""
-    return sorted((item for item in items if _wanted(item, filters)), key=newest_first)
+    return sorted((item for item in items if wanted(item, filters)), key=newest_first)
 
 
 def _untold(chosen: list[Item], sent: Iterable[Item]) -> tuple[list[Story], list[str]]:
@@ -260,7 +260,8 @@ def needs_attention(feed: FeedResult, now: datetime) -> bool:
     )
 
 
-def _wanted(item: Item, filters: Filters) -> bool:
+def wanted(item: Item, filters: Filters) -> bool:
+    """Whether the filters (--policy-only, --region, --topic) let `item` through."""
     tags = item.tags
     if filters.policy_only and not tags.policy:
         return False

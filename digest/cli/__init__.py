@@ -12,7 +12,7 @@ import typer
 
 from digest import __version__
 from digest.cli.boundary import quit_quietly_on_signals
-from digest.cli.commands import explain, feeds, fetch, init, issues, opml, prune, retag, send, show
+from digest.cli.commands import explain, feeds, fetch, init, issues, opml, prune, retag, search, send, show
 
 _ABOUT = "A biweekly digest of what governments do about blockchain and crypto, region by region."
 
@@ -52,6 +52,7 @@ def _root(
 app.command("fetch")(fetch.fetch)
 app.command("show")(show.show)
 app.command("send")(send.send)
+app.command("search")(search.search)
 app.command("explain")(explain.explain)
 app.command("feeds")(feeds.list_feeds)
 app.command("issues")(issues.list_issues)

@@ -13,7 +13,7 @@ from typing import NoReturn
 import typer
 
 from digest.cli.console import say, stderr
-from digest.errors import INTERRUPTED, ConfigError, DigestError, Terminated
+from digest.errors import INTERRUPTED, DigestError, Terminated, UsageError
 from digest.plaintext import one_line
 
 
@@ -55,7 +55,7 @@ def errors(verbose: bool) -> Iterator[None]:
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
-    except ConfigError as error:
+    except UsageError as error:
         _report(error, verbose)
         raise typer.Exit(Exit.USAGE) from None
     except DigestError as error:
