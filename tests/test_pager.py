@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.pager import page, pager_command
+from digest.cli.pager import page, pager_command
 
 
 @pytest.mark.parametrize(

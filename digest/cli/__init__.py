@@ -12,7 +12,20 @@ import typer
 
 from digest import __version__
 from digest.cli.boundary import quit_quietly_on_signals
-from digest.cli.commands import explain, feeds, fetch, init, issues, opml, prune, retag, search, send, show
+from digest.cli.commands import (
+    explain,
+    feeds,
+    fetch,
+    init,
+    issues,
+    opml,
+    prune,
+    read,
+    retag,
+    search,
+    send,
+    show,
+)
 
 _ABOUT = "A biweekly digest of what governments do about blockchain and crypto, region by region."
 
@@ -54,6 +67,8 @@ app.command("show")(show.show)
 app.command("send")(send.send)
 app.command("search")(search.search)
 app.command("explain")(explain.explain)
+app.command("read")(read.read)
+app.command("open")(read.open_item)
 app.command("feeds")(feeds.list_feeds)
 app.command("issues")(issues.list_issues)
 app.command("prune")(prune.prune)

@@ -13,6 +13,8 @@ from digest.cli.places import open_store, stored
 from digest.plaintext import one_line, shorten
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from digest.models import Item
     from digest.store import Store
 
@@ -30,16 +32,21 @@ def explain(
     with errors(verbose):
         from digest.render import explain as explained  # noqa: PLC0415
 
-        path = stored(db)
-        shown = repr(shorten(one_line(item), 80))
-        with open_store(path, read_only=True) as store:
-            found = _find_items(store, item)
-        if not found:
-            fail(f"no stored item matches {shown} (by id, URL or title start)", Exit.FAILURE)
-        if len(found) > 1:
-            choices = "; ".join(f"{match.id} {shorten(one_line(match.title), 50)}" for match in found[:5])
-            fail(f"{len(found)} items match {shown}; give one of their ids: {choices}", Exit.FAILURE)
-        output.write_stdout(explained.render(found[0]))
+        output.write_stdout(explained.render(one_item(db, item)))
+
+
+def one_item(db: Path | None, reference: str) -> Item:
+    """The one stored item `reference` names, or one line saying why there is none."""
+    path = stored(db)
+    shown = repr(shorten(one_line(reference), 80))
+    with open_store(path, read_only=True) as store:
+        found = _find_items(store, reference)
+    if not found:
+        fail(f"no stored item matches {shown} (by id, URL or title start)", Exit.FAILURE)
+    if len(found) > 1:
+        choices = "; ".join(f"{match.id} {shorten(one_line(match.title), 50)}" for match in found[:5])
+        fail(f"{len(found)} items match {shown}; give one of their ids: {choices}", Exit.FAILURE)
+    return found[0]
 
 
 def _find_items(store: Store, reference: str) -> list[Item]:
