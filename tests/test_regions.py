@@ -162,3 +162,43 @@ def test_the_city_named_as_a_city_is_the_city(tagger: Tagger) -> None:
 def test_a_country_and_a_city_in_it_is_the_city(tagger: Tagger) -> None:
     assert regions(tag(tagger, "日本大阪一家加密交易所遭黑客攻击")) == ["JP-27-osaka"]
     assert regions(tag(tagger, "德国法兰克福一家加密托管机构获得融资")) == ["DE-HE-frankfurt"]
+
+
+# -- the most specific code, and not its parent beside it -------------------------------------
+
+
+def test_a_county_whose_own_body_acts_is_the_county(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Arkansas county quorum court passes crypto mine setback rules",
+        "The Cleburne County Quorum Court in Arkansas approved an ordinance requiring new crypto "
+        "mines to sit at least 2,000 feet from homes.",
+    )
+    assert regions(tags) == ["US-AR-cleburne"]
+    assert tags.primary_region == "US-AR-cleburne"
+
+
+def test_a_national_regulator_licensing_a_city_firm_is_the_countrys(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Chile's CMF authorises first tokenised fund under fintech law",
+        "Chile's Comisión para el Mercado Financiero approved a Santiago manager's tokenised fund.",
+    )
+    assert regions(tags) == ["CL"]
+
+
+def test_a_zone_and_its_city_is_the_zone(tagger: Tagger) -> None:
+    tags = tag(tagger, "跨境贸易区块链平台在深圳前海完成首单", "平台由多家银行共同搭建。")
+    assert regions(tags) == ["CN-GD-qianhai"]
+
+
+# -- sentences --------------------------------------------------------------------------------
+
+
+def test_a_state_abbreviation_does_not_end_the_sentence(tagger: Tagger) -> None:
+    tags = tag(
+        tagger,
+        "Port city weighs blockchain permits",
+        "Officials in Mobile, Ala. approved a pilot putting port permit records on a blockchain.",
+    )
+    assert regions(tags) == ["US-AL-mobile"]

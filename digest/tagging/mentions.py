@@ -87,7 +87,8 @@ def place_mentions(sentence: Sentence, acting: list[Hit], municipal: bool, stron
             role = Role.PARTY if any(m.role is Role.BASE for m in mentions) else Role.BASE
         elif not strongest:
             role = Role.SUBJECT
-        elif hit in acting or any(type(m) is Body for m in hit.meanings):
+        elif hit in acting or any(type(m) is Body for m in hit.meanings) or _actor_follows(hit, sentence):
+            # "Cleburne County Quorum Court", "Sarawak state government": the place's own body
             role = Role.ACTOR
         else:
             role = Role.POLICY

@@ -28,8 +28,15 @@ def _headlines() -> dict[str, list[dict[str, str]]]:
     # Only the table headers and the code, name and city lines: a tenth of the file, parsed
     # as TOML all the same (quotes, escapes), which `show` notices on every run.
     text = PLACES.read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.startswith(("[[", "code = ", "name = ", "city = "))]
-    return tomllib.loads("\n".join(lines))
+    heads = ("[[", "code = ", "name = ", "city = ", "within = ")
+    return tomllib.loads("\n".join(line for line in text.splitlines() if line.startswith(heads)))
+
+
+@cache
+def containing() -> dict[str, str]:
+    """A zone's or district's containing city, where its code does not say it: Qianhai
+    (`CN-GD-qianhai`) is in Shenzhen (`CN-GD-shenzhen`)."""
+    return {place["code"]: place["within"] for place in _headlines().get("place", []) if "within" in place}
 
 
 def curated_names() -> dict[str, str]:

@@ -10,6 +10,7 @@ from digest.tagging import evidence as quotes
 from digest.tagging import namesakes
 from digest.tagging.home import HOME
 from digest.tagging.mentions import Mention, Role
+from digest.tagging.names import containing
 from digest.tagging.weights import (
     ACTOR_BONUS,
     DEMONYM_ALONE,
@@ -37,11 +38,15 @@ POLICY_ROLE = {
 class RegionChoice:
     """The regions a story is about, strongest first, and the one it is mainly about.
 
-    Each mention of a place adds its score (see `mentions`) to the code it resolves to. A code
-    is kept when its score reaches REGION_MIN and REGION_SHARE of the strongest code's; of a
-    code and one inside it only one is kept (the one with more; on a tie the inner one).
-    `primary` is the kept code with the highest score, or None when there is none or when the
-    next one scores the same (a story about two places equally has no main one)."""
+    Each mention of a place adds its score (see `mentions`) to the code it resolves to. A
+    code's support is its score, plus its containing regions' scores when the code is helped
+    by them: in any other story every code is, in a policy story a code whose own government
+    acts in the headline, summary or lead ("the Cleburne County Quorum Court in Arkansas").
+    A code is kept when its score reaches REGION_MIN and its support REGION_SHARE of the
+    strongest support; of a code and one inside it only one is kept (the one with more support;
+    on a tie the inner one). `primary` is the kept code with the most support, or None when
+    there is none or when the next one has the same (a story about two places equally has no
+    main one)."""
 
     codes: tuple[str, ...] = ()
     primary: str | None = None
@@ -65,8 +70,38 @@ def choose(
     if not policy:
         mentions = _where_it_happens(mentions)
     mentions = [m for m in mentions if m.score > 0]
+    scores, evidence, acting = _tally(mentions, context, subnational=subnational)
+    if not scores:
+        return RegionChoice()
+    # A place's mentions say where the places inside it are: "a Nice start-up in France" is
+    # Nice's, "the Cleburne County Quorum Court in Arkansas" the county's, with the outer place
+    # saying which one. In a policy story only a place whose own government acts in the
+    # headline, summary or lead is helped so: a national regulator licensing "a Santiago
+    # manager" is Chile's, and rules that "do not apply in the DIFC" are the UAE's.
+    helped = acting if policy else set(scores)
+    support = {
+        code: score + (_outer(code, scores) if code in helped else 0.0) for code, score in scores.items()
+    }
+    best = max(support.values())
+    kept = [c for c, s in scores.items() if s >= REGION_MIN and support[c] >= REGION_SHARE * best]
+    kept = kept or [max(scores, key=lambda c: support[c])]
+    # A code implies its parents, so never both: of a region and one inside it, the inner one
+    # when helped, else the one the story says more about ("Kazakhstan's ministry" over a zone
+    # it mentions in passing); on a tie the inner one.
+    kept = [c for c in kept if not any(_outranks(one, c, support) for one in kept)]
+    kept.sort(key=lambda c: -support[c])
+    tied = len(kept) > 1 and support[kept[0]] == support[kept[1]]
+    found = tuple(e for code in kept for e in quotes.best(evidence[code]))
+    return RegionChoice(tuple(kept), None if tied else kept[0], found)
+
+
+def _tally(
+    mentions: list[Mention], context: dict[str, float], *, subnational: bool
+) -> tuple[dict[str, float], dict[str, list[tuple[float, Evidence]]], set[str]]:
+    """Each code's score and quotes, and the codes whose own government acts in the opening."""
     scores: defaultdict[str, float] = defaultdict(float)
     evidence: defaultdict[str, list[tuple[float, Evidence]]] = defaultdict(list)
+    acting = set()
     # Once a story shows a capital as its own city government ("Beijing's municipal
     # government"), its other mentions ("Beijing unveils ...") are the city too.
     cities = {
@@ -79,20 +114,9 @@ def choose(
         scores[code] += mention.score
         sentence = mention.sentence
         evidence[code].append((mention.score, Evidence(code, mention.surface, sentence.where, sentence.text)))
-    if not scores:
-        return RegionChoice()
-    best = max(scores.values())
-    kept = [c for c, s in scores.items() if s >= REGION_MIN and s >= REGION_SHARE * best]
-    kept = kept or [max(scores, key=lambda c: scores[c])]
-    # A code implies its parents, so never both. Any other story happens in the most specific
-    # place it names ("a Nice start-up in France" is Nice's). A policy's jurisdiction is the one
-    # the story says more about ("Kazakhstan's ministry" over a zone it mentions in passing);
-    # on a tie the more specific one.
-    kept = [c for c in kept if not any(_outranks(other, c, scores, policy=policy) for other in kept)]
-    kept.sort(key=lambda c: -scores[c])
-    tied = len(kept) > 1 and scores[kept[0]] == scores[kept[1]]
-    found = tuple(e for code in kept for e in quotes.best(evidence[code]))
-    return RegionChoice(tuple(kept), None if tied else kept[0], found)
+        if mention.role is Role.ACTOR and sentence.weight > WEIGHT["body"]:
+            acting.add(code)
+    return scores, evidence, acting
 
 
 def _at_home(mentions: list[Mention], home: str | None) -> list[Mention]:
@@ -135,7 +159,18 @@ def _where_it_happens(mentions: list[Mention]) -> list[Mention]:
 
 
 def _within(code: str, regions: set[str]) -> bool:
-    return any(code == region or code.startswith(region + "-") for region in regions)
+    return any(code == region or _inside(code, region) for region in regions)
+
+
+def _inside(code: str, region: str) -> bool:
+    """Whether `code` is inside `region`: by its code ("CN-GD-shenzhen" is in "CN-GD"), or by
+    the gazetteer's word for a zone's city (Qianhai is in Shenzhen)."""
+    within = containing()
+    while code:
+        if code.startswith(region + "-") or code == region:
+            return True
+        code = within.get(code, "")
+    return False
 
 
 def _score(mention: Mention, *, policy: bool) -> float:
@@ -157,10 +192,15 @@ def _score(mention: Mention, *, policy: bool) -> float:
     return factor * sentence.weight
 
 
-def _outranks(one: str, other: str, scores: dict[str, float], *, policy: bool) -> bool:
+def _outranks(one: str, other: str, support: dict[str, float]) -> bool:
     """Whether `one` displaces `other`, one of the two being inside the other."""
-    if one.startswith(other + "-"):
-        return not policy or scores[one] >= scores[other]
-    if other.startswith(one + "-"):
-        return policy and scores[one] > scores[other]
+    if one != other and _inside(one, other):
+        return support[one] >= support[other]
+    if one != other and _inside(other, one):
+        return support[one] > support[other]
     return False
+
+
+def _outer(code: str, scores: dict[str, float]) -> float:
+    """What the story says about the places holding `code`."""
+    return sum(score for other, score in scores.items() if other != code and _inside(code, other))

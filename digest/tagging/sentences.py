@@ -13,13 +13,22 @@ from digest.tagging.matcher import Hit, Matcher
 from digest.tagging.weights import WEIGHT
 
 # A sentence ends at . ! ? followed by a space (or at their Chinese forms, or a line break),
-# but not after an abbreviation: "U.S. regulators", "Mr. Lee", "J. Smith".
+# but not after an abbreviation: "U.S. regulators", "Mr. Lee", "J. Smith", "Reading, Pa. council".
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|[。！？；]|\n+")
 _ABBREVIATIONS = frozenset({
     "U.S", "U.K", "U.N", "E.U", "Mr", "Mrs", "Ms", "Dr", "Prof", "Inc", "Corp", "Co", "Ltd", "Jr",
     "Sr", "St", "No", "vs", "Gov", "Sen", "Rep", "Gen", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
     "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "e.g", "i.e", "approx",
+    # a US state after its town, as AP abbreviates it: "Reading, Pa. Mayor Eddie Moran"
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La",
+    "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "N.H", "N.J", "N.M", "N.Y",
+    "N.C", "N.D", "Okla", "Ore", "Pa", "R.I", "S.C", "S.D", "Tenn", "Vt", "Va", "Wash", "W.Va", "Wis",
+    "Wyo",
 })  # fmt: skip
+
+
+# A sentence starts with a capital: after "Mobile, Ala. officials" or "approx. five" it goes on.
+_LOWER_CASE_NEXT = re.compile(r"[ \t]+[a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +94,8 @@ def sentence_ends(text: str) -> list[int]:
     ends = [
         end.end()
         for end in _SENTENCE_END.finditer(text)
-        if end.group()[0] != "." or not _abbreviation_before(text, end.start())
+        if end.group()[0] != "."
+        or not (_abbreviation_before(text, end.start()) or _LOWER_CASE_NEXT.match(text, end.end()))
     ]
     if not ends or ends[-1] < len(text):
         ends.append(len(text))
