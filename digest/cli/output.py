@@ -26,6 +26,8 @@ from digest.cli.options import Format, View
 from digest.errors import DigestError
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from digest.models import Digest
 
 # What bash itself treats as a descriptor rather than a file (it does not open these paths).
@@ -119,10 +121,14 @@ def _email(digest: Digest, view: View) -> str:
 
 
 def _rich(digest: Digest, view: View) -> str:
+    from digest.render import rich  # noqa: PLC0415
+
+    return rich_text(rich.render(digest), view)
+
+
+def rich_text(renderable: RenderableType, view: View) -> str:
     """Rich's rendering, with colour for a terminal or when `--format rich` was asked for."""
     from rich.console import Console  # noqa: PLC0415
-
-    from digest.render import rich  # noqa: PLC0415
 
     to_terminal = view.output is None and is_terminal(sys.stdout)
     buffer = io.StringIO()
@@ -132,7 +138,7 @@ def _rich(digest: Digest, view: View) -> str:
         width=Console().width if to_terminal else 100,
         highlight=False,
     )
-    console.print(rich.render(digest))
+    console.print(renderable)
     return buffer.getvalue()
 
 

@@ -3,15 +3,13 @@ text (Chinese too, in either script), best first, with the filters and formats o
 
 from __future__ import annotations
 
-import io
-import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from digest.cli import output
 from digest.cli.boundary import errors
-from digest.cli.console import is_terminal
 from digest.cli.options import DigestOptions, Format, VerboseOption, View, with_digest_options
 from digest.cli.places import feed_list, open_store, stored
 
@@ -38,7 +36,6 @@ def search(
 ) -> None:
     """Stored stories matching QUERY, best first, each with where it matched (no network)."""
     from digest import compose  # noqa: PLC0415
-    from digest.cli import output  # noqa: PLC0415
     from digest.models import Found, Results  # noqa: PLC0415 - imported for the type above
     from digest.store.search import query as parsed_query  # noqa: PLC0415
 
@@ -73,19 +70,9 @@ def _rendered(results: Results, view: View) -> str:
     if view.format is Format.MARKDOWN:
         return markdown.results(results)
     if view.format is Format.RICH:
-        from rich.console import Console  # noqa: PLC0415
-
         from digest.render import rich  # noqa: PLC0415
 
-        to_terminal = view.output is None and is_terminal(sys.stdout)
-        buffer = io.StringIO()
-        console = Console(
-            file=buffer,
-            force_terminal=to_terminal or view.explicit_format,
-            width=Console().width if to_terminal else 100,
-        )
-        console.print(rich.results(results))
-        return buffer.getvalue()
+        return output.rich_text(rich.results(results), view)
     if view.format is not Format.TEXT:
         raise typer.BadParameter("search prints rich, text, markdown or json", param_hint="--format")
     return text.results(results)
