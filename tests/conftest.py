@@ -222,3 +222,15 @@ def run_digest(
         timeout=timeout,
         check=False,
     )
+
+
+def fetched(server: FixtureServer, tmp_path: Path, env: dict[str, str], feed: str = "rss2.xml") -> Path:
+    """A store holding one fixture feed's stories (fetched without articles); the feeds file
+    that lists it. The fetch's digest goes to a file of the test's own, not to a device."""
+    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed(f"/{feed}", feed)})
+    done = invoke(
+        ["fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW, "-o", str(tmp_path / "fetched.txt")],
+        env,
+    )
+    assert done.exit_code == 0, done.output
+    return feeds

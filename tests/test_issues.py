@@ -10,21 +10,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import WINDOW, FixtureServer, invoke, run_digest, subprocess_env, write_feeds
+from conftest import WINDOW, FixtureServer, fetched, invoke, run_digest, subprocess_env, write_feeds
 
 from digest.models import Item, item_id
 from digest.store import Store
-
-
-def fetched(server: FixtureServer, tmp_path: Path, env: dict[str, str], feed: str = "rss2.xml") -> Path:
-    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed(f"/{feed}", feed)})
-    assert (
-        invoke(
-            ["fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW, "-o", os.devnull], env
-        ).exit_code
-        == 0
-    )
-    return feeds
 
 
 def titles(output: str) -> list[str]:

@@ -3,26 +3,15 @@ its URL where no browser is to be had."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from conftest import WINDOW, FixtureServer, invoke, write_feeds
-
-
-def stored(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
-    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
-    assert (
-        invoke(
-            ["fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW, "-o", os.devnull], env
-        ).exit_code
-        == 0
-    )
+from conftest import FixtureServer, fetched, invoke
 
 
 def test_read_prints_the_story_with_its_header(
     server: FixtureServer, tmp_path: Path, env: dict[str, str]
 ) -> None:
-    stored(server, tmp_path, env)
+    fetched(server, tmp_path, env)
     done = invoke(["read", "Dubai regulator"], env)
     assert done.exit_code == 0, done.output
     lines = done.stdout.splitlines()
@@ -32,7 +21,7 @@ def test_read_prints_the_story_with_its_header(
 
 
 def test_open_prints_the_url_in_a_pipe(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
-    stored(server, tmp_path, env)
+    fetched(server, tmp_path, env)
     done = invoke(["open", "Hainan carves"], env)
     assert done.exit_code == 0, done.output
     assert done.stdout.strip().startswith("http")
@@ -41,6 +30,6 @@ def test_open_prints_the_url_in_a_pipe(server: FixtureServer, tmp_path: Path, en
 def test_an_unknown_story_is_one_line_and_exit_1(
     server: FixtureServer, tmp_path: Path, env: dict[str, str]
 ) -> None:
-    stored(server, tmp_path, env)
+    fetched(server, tmp_path, env)
     done = invoke(["read", "no such story anywhere"], env)
     assert done.exit_code == 1

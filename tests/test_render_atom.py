@@ -4,8 +4,10 @@ its regions named in the summary, read back by feedparser as any feed reader wou
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import feedparser
+from conftest import WINDOW, FixtureServer, fetched, invoke
 from lxml import etree
 
 from digest.models import Digest, Item, Region, Tags, Window
@@ -111,21 +113,9 @@ def test_an_empty_window_is_a_valid_feed() -> None:
 
 
 def test_show_format_atom_is_a_feed_of_the_stored_stories(
-    server: object, tmp_path: object, env: dict[str, str]
+    server: FixtureServer, tmp_path: Path, env: dict[str, str]
 ) -> None:
-    import os  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
-
-    from conftest import WINDOW, invoke, write_feeds  # noqa: PLC0415
-
-    folder = Path(str(tmp_path))
-    feeds = write_feeds(folder / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})  # type: ignore[attr-defined]
-    assert (
-        invoke(
-            ["fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW, "-o", os.devnull], env
-        ).exit_code
-        == 0
-    )
+    feeds = fetched(server, tmp_path, env)
     shown = invoke(["show", "--feeds", str(feeds), "--format", "atom", *WINDOW], env)
     assert shown.exit_code == 0, shown.output
     assert len(parsed(shown.stdout).entries) == 4

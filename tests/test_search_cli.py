@@ -4,25 +4,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
-
-
-def stored(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> Path:
-    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
-    assert (
-        invoke(
-            ["fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW, "-o", os.devnull], env
-        ).exit_code
-        == 0
-    )
-    return feeds
+from conftest import WINDOW, FixtureServer, fetched, invoke, run_digest
 
 
 def test_search_finds_ranks_and_filters(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
-    feeds = stored(server, tmp_path, env)
+    feeds = fetched(server, tmp_path, env)
     found = invoke(["search", "licence", "--feeds", str(feeds), "--format", "json", *WINDOW], env)
     assert found.exit_code == 0, found.output
     document = json.loads(found.stdout)
@@ -39,7 +27,7 @@ def test_search_finds_ranks_and_filters(server: FixtureServer, tmp_path: Path, e
 
 
 def test_a_query_it_cannot_read_is_exit_2(server: FixtureServer, tmp_path: Path, env: dict[str, str]) -> None:
-    feeds = stored(server, tmp_path, env)
+    feeds = fetched(server, tmp_path, env)
     done = run_digest(["search", '"unclosed', "--feeds", str(feeds), *WINDOW], env)
     assert done.returncode == 2
     assert done.stderr.decode().strip() == "error: the query '\"unclosed' has an unclosed quote"

@@ -4,23 +4,20 @@ recorded only once the server took it, nothing sent when nothing is new."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from conftest import WINDOW, FixtureServer, invoke, run_digest, write_feeds
+from conftest import WINDOW, FixtureServer, fetched, invoke, run_digest
 from smtp_server import PASSWORD, USER, authority, free_port, smtp_server
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
 
 def stored_feeds(server: FixtureServer, tmp_path: Path, env: dict[str, str], email: str) -> Path:
-    feeds = write_feeds(tmp_path / "feeds.toml", {"Wire": server.add_fixture_feed("/rss2.xml", "rss2.xml")})
+    feeds = fetched(server, tmp_path, env)
     feeds.write_text(
         feeds.read_text() + f'\n[email]\nfrom = "digest@policy.example"\nto = "reader@example.org"\n{email}\n'
     )
-    done = invoke(["fetch", "-q", "--no-extract", "--feeds", str(feeds), *WINDOW, "-o", os.devnull], env)
-    assert done.exit_code == 0, done.output
     return feeds
 
 
